@@ -1,0 +1,64 @@
+"""Fixtures shared by every test folder: real databases and a real Kafka broker.
+
+Backend-dependent tests take the ``db`` fixture, parametrized over SQLite and PostgreSQL, so
+each behaviour is written once and proven on both. PostgreSQL and Kafka come from
+``scripts/dev-services`` (started by ``scripts/test``); when they are missing the tests that need
+them fail with a message saying how to start them. They never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from wuyi_core.db.port import AbstractDatabase
+from wuyi_core.db.postgres import PostgresDatabase
+from wuyi_core.db.sqlite import SQLiteDatabase
+
+_HOW = "start them with `scripts/dev-services up` and `source .dev-services/env`, or run scripts/test"
+
+
+def database_url() -> str:
+    url = os.environ.get("WUYI_DATABASE_URL")
+    if not url:
+        pytest.fail(f"WUYI_DATABASE_URL is not set: these tests need a real PostgreSQL; {_HOW}")
+    return url
+
+
+def kafka_bootstrap() -> str:
+    bootstrap = os.environ.get("WUYI_KAFKA_BOOTSTRAP")
+    if not bootstrap:
+        pytest.fail(f"WUYI_KAFKA_BOOTSTRAP is not set: these tests need a real Kafka; {_HOW}")
+    return bootstrap
+
+
+async def open_postgres(schema: str | None = None) -> PostgresDatabase:
+    return await PostgresDatabase.open(database_url(), schema or f"t_{uuid.uuid4().hex[:12]}")
+
+
+async def drop_schema(db: PostgresDatabase) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{db.schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def db(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[AbstractDatabase]:
+    """A fresh, empty database on each backend (a new SQLite file; a new PostgreSQL schema)."""
+    if request.param == "sqlite":
+        database: AbstractDatabase = await SQLiteDatabase.open(tmp_path / "test.db")
+        yield database
+        await database.close()
+    else:
+        pg = await open_postgres()
+        yield pg
+        await drop_schema(pg)
+        await pg.close()
+
+
+@pytest.fixture
+def topic_prefix() -> str:
+    """Topics of one test, isolated from every other test on the shared broker."""
+    return f"t{uuid.uuid4().hex[:10]}."

@@ -1,0 +1,59 @@
+"""JWT bearer tokens carrying tenant, role and jurisdiction scope.
+
+A scope is an entity id: the holder may act on that entity and everything under it. Whether an
+entity lies under a scope is the jurisdiction tree's business, so services pass that check in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+import jwt
+
+from wuyi_core.clock import Clock, SystemClock
+from wuyi_core.errors import Unauthorized
+
+ISSUER = "wuyi"
+
+
+class Role(StrEnum):
+    GRID_MEMBER = "grid_member"
+    ENTITY_ADMIN = "entity_admin"
+    TOWNSHIP_REVIEWER = "township_reviewer"
+    COUNTY_EVALUATOR = "county_evaluator"
+    COUNTY_ADMIN = "county_admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str
+    tenant: str
+    role: Role
+    scope: str | None  # None: the whole tenant (county roles only)
+
+
+class TokenService:
+    def __init__(self, secret: str, clock: Clock | None = None) -> None:
+        if len(secret) < 32:
+            raise ValueError("JWT secret must be at least 32 characters")
+        self._secret = secret
+        self._clock = clock or SystemClock()
+
+    def mint(self, tenant: str, role: Role, scope: str | None, sub: str,
+             ttl: timedelta = timedelta(days=30)) -> str:
+        now = self._clock.now()
+        claims = {"iss": ISSUER, "sub": sub, "tenant": tenant, "role": role.value,
+                  "scope": scope, "iat": now, "exp": now + ttl}
+        return jwt.encode(claims, self._secret, algorithm="HS256")
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(token, self._secret, algorithms=["HS256"], issuer=ISSUER,
+                                options={"require": ["exp", "sub", "iss"]})
+            return Principal(sub=claims["sub"], tenant=claims["tenant"],
+                             role=Role(claims["role"]), scope=claims.get("scope"))
+        except (jwt.PyJWTError, KeyError, ValueError) as err:
+            raise Unauthorized("登录凭证无效或已过期，请重新获取令牌",
+                               f"invalid or expired token: {err}") from err

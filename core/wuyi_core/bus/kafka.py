@@ -1,0 +1,115 @@
+"""The Kafka bus: aiokafka producer (idempotent, acks=all) and plain aiokafka consumers.
+
+Topics are created explicitly, before any producer writes, so they get the configured partition
+count instead of the broker default. Consumer offsets are committed only after the effects of
+the consumed messages are committed in the consumer's database; a redelivery after a crash is
+absorbed by the processed-ids table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from wuyi_contracts.catalog import topic_for
+from wuyi_contracts.envelope import Envelope
+from wuyi_core.bus.port import AbstractBus, AbstractPublisher, AbstractSubscription, Delivery
+from wuyi_core.db.port import AbstractDatabase
+
+
+class KafkaBus(AbstractBus):
+    def __init__(self, bootstrap: str, services: Sequence[str], *, prefix: str = "",
+                 partitions: int = 3, replication: int = 1) -> None:
+        self.bootstrap = bootstrap
+        self.services = tuple(services)
+        self.prefix = prefix
+        self.partitions = partitions
+        self.replication = replication
+
+    def topic(self, service: str) -> str:
+        return topic_for(service, self.prefix)
+
+    async def ensure_topics(self) -> None:
+        """Create every service topic with infinite retention: the topics are the record."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()
+        try:
+            for service in self.services:
+                topic = NewTopic(self.topic(service), self.partitions, self.replication,
+                                 topic_configs={"retention.ms": "-1", "retention.bytes": "-1"})
+                try:
+                    await admin.create_topics([topic])
+                except TopicAlreadyExistsError:
+                    pass
+        finally:
+            await admin.close()
+
+    def publisher(self) -> AbstractPublisher:
+        return KafkaPublisher(self)
+
+    def subscribe(self, consumer: str, services: Sequence[str],
+                  db: AbstractDatabase) -> AbstractSubscription:
+        return KafkaSubscription(self, consumer, services)
+
+
+class KafkaPublisher(AbstractPublisher):
+    def __init__(self, bus: KafkaBus) -> None:
+        self._bus = bus
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bus.bootstrap, enable_idempotence=True, acks="all",
+            linger_ms=5, request_timeout_ms=30000,
+        )
+
+    async def start(self) -> None:
+        await self._bus.ensure_topics()
+        await self._producer.start()
+
+    async def publish(self, envelopes: Sequence[Envelope]) -> None:
+        futures = [
+            await self._producer.send(
+                self._bus.topic(envelope.service), value=envelope.kafka_value(),
+                key=envelope.subject.encode(), headers=envelope.kafka_headers(),
+            )
+            for envelope in envelopes
+        ]
+        await asyncio.gather(*futures)
+
+    async def stop(self) -> None:
+        await self._producer.stop()
+
+
+class KafkaSubscription(AbstractSubscription):
+    def __init__(self, bus: KafkaBus, consumer: str, services: Sequence[str]) -> None:
+        self._bus = bus
+        self._topics = [bus.topic(s) for s in services]
+        self._consumer = AIOKafkaConsumer(
+            *self._topics, bootstrap_servers=bus.bootstrap, group_id=f"{bus.prefix}{consumer}",
+            enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=500,
+        )
+        self._offsets: dict[TopicPartition, int] = {}
+
+    async def start(self) -> None:
+        await self._bus.ensure_topics()
+        await self._consumer.start()
+
+    async def next_batch(self, timeout: float) -> list[Delivery]:
+        records = await self._consumer.getmany(timeout_ms=int(timeout * 1000))
+        deliveries = []
+        for partition, messages in records.items():
+            for message in messages:
+                headers = list(message.headers or [])
+                deliveries.append(Delivery(Envelope.from_kafka(headers, message.value or b"")))
+                self._offsets[partition] = message.offset + 1
+        return deliveries
+
+    async def commit(self, deliveries: Sequence[Delivery]) -> None:
+        if self._offsets:
+            await self._consumer.commit(dict(self._offsets))
+            self._offsets.clear()
+
+    async def stop(self) -> None:
+        await self._consumer.stop()

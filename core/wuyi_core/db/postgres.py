@@ -1,0 +1,66 @@
+"""PostgreSQL adapter (asyncpg) for the distributed mode: one schema per service.
+
+Named locks are transaction-scoped advisory locks, so replicas of a service serialize on them
+without a lock table, and a crashed holder releases its lock with its connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
+
+
+class PostgresConnection(AbstractConnection):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        await self._conn.execute(sql, *args)
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        return [dict(record) for record in await self._conn.fetch(sql, *args)]
+
+
+class PostgresDatabase(AbstractDatabase):
+    dialect = "postgres"
+
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self._pool = pool
+        self.schema = schema
+
+    @classmethod
+    async def open(cls, url: str, schema: str, *, max_size: int = 10) -> PostgresDatabase:
+        """Connect with ``search_path`` set to the service's own schema, creating it if needed."""
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute("SELECT pg_advisory_lock(hashtext('wuyi:schema'))")
+            await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        finally:
+            await conn.close()
+        pool = await asyncpg.create_pool(
+            url, min_size=1, max_size=max_size, server_settings={"search_path": schema}
+        )
+        return cls(pool, schema)
+
+    @asynccontextmanager
+    async def transaction(self, lock: str | None = None) -> AsyncIterator[AbstractConnection]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            if lock is not None:
+                await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"{self.schema}:{lock}")
+            yield PostgresConnection(conn)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AbstractConnection]:
+        async with self._pool.acquire() as conn:
+            yield PostgresConnection(conn)
+
+    async def close(self) -> None:
+        await self._pool.close()

@@ -1,0 +1,80 @@
+"""SQLite adapter for the embedded mode: one file per service in the data folder.
+
+One connection per process, every operation serialized by an asyncio lock (SQLite allows one
+writer anyway); ``BEGIN IMMEDIATE`` takes the file's write lock at the start of a transaction, so
+writes from another process (a CLI import while ``wuyi up`` runs) queue instead of interleaving.
+WAL keeps readers unblocked and commits durable across a killed process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
+
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+def _sql(sql: str) -> str:
+    return _PLACEHOLDER.sub(r"?\1", sql)
+
+
+class SQLiteConnection(AbstractConnection):
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        await self._conn.execute(_sql(sql), args)
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._conn.executemany(_sql(sql), rows)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        async with self._conn.execute(_sql(sql), args) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
+
+class SQLiteDatabase(AbstractDatabase):
+    dialect = "sqlite"
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> SQLiteDatabase:
+        conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=60)
+        conn.row_factory = sqlite3.Row
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        await conn.execute("PRAGMA busy_timeout=60000")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        return cls(conn)
+
+    @asynccontextmanager
+    async def transaction(self, lock: str | None = None) -> AsyncIterator[AbstractConnection]:
+        # The file-level write lock already serializes every writer, so named locks are implied.
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield SQLiteConnection(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AbstractConnection]:
+        async with self._lock:
+            yield SQLiteConnection(self._conn)
+
+    async def close(self) -> None:
+        await self._conn.close()

@@ -1,0 +1,109 @@
+"""Small frozen value objects for events going into and coming out of the store."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from wuyi_contracts.base import EventData
+from wuyi_contracts.envelope import Envelope, source_for
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class EventMetadata:
+    """Who caused an event and within which request: the audit trail's raw material."""
+
+    actor: str
+    role: str
+    correlation_id: str
+    causation_id: str | None = None
+    traceparent: str | None = None
+
+    @classmethod
+    def system(cls, reason: str, correlation_id: str | None = None) -> EventMetadata:
+        return cls(actor=f"system:{reason}", role="system", correlation_id=correlation_id or new_id())
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event about to be appended. ``private`` stays in this service's store, unpublished."""
+
+    data: EventData
+    private: dict[str, Any] | None = None
+    event_id: str = field(default_factory=lambda: new_id())
+
+    @property
+    def type(self) -> str:
+        return self.data.event_type()
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    position: int
+    tenant: str
+    stream_id: str
+    stream_version: int
+    event_id: str
+    type: str
+    data: dict[str, Any]
+    private: dict[str, Any] | None
+    metadata: EventMetadata
+    recorded_at: datetime
+    prev_hash: str
+    hash: str
+
+    @property
+    def service(self) -> str:
+        return self.type.split(".")[2]
+
+    def content_hash(self) -> str:
+        """sha256 of the predecessor's hash and this event's canonical content."""
+        return chain_hash(self.prev_hash, self._content())
+
+    def _content(self) -> dict[str, Any]:
+        return {
+            "tenant": self.tenant,
+            "stream_id": self.stream_id,
+            "stream_version": self.stream_version,
+            "event_id": self.event_id,
+            "type": self.type,
+            "data": self.data,
+            "private": self.private,
+            "metadata": asdict(self.metadata),
+            "recorded_at": self.recorded_at.isoformat(),
+        }
+
+    def envelope(self) -> Envelope:
+        """The public form: CloudEvents attributes and data, never the private part."""
+        return Envelope(
+            id=self.event_id,
+            source=source_for(self.tenant, self.service),
+            type=self.type,
+            subject=self.stream_id,
+            time=self.recorded_at,
+            tenant=self.tenant,
+            data=self.data,
+            correlationid=self.metadata.correlation_id,
+            causationid=self.metadata.causation_id,
+            actor=self.metadata.actor,
+            traceparent=self.metadata.traceparent,
+            sequence=f"{self.position:020d}",
+        )
+
+
+def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical_json(content)).encode()).hexdigest()
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())

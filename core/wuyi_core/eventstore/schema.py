@@ -1,0 +1,52 @@
+"""DDL of the event store. The tables are the same on both engines; the append-only guard is a
+trigger in each engine's own dialect, so even a hand-written UPDATE or DELETE is refused."""
+
+from __future__ import annotations
+
+from wuyi_core.db.port import Dialect
+
+TABLES = [
+    """CREATE TABLE IF NOT EXISTS events (
+        position BIGINT PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        stream_id TEXT NOT NULL,
+        stream_version BIGINT NOT NULL,
+        event_id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        private TEXT,
+        metadata TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        UNIQUE (stream_id, stream_version)
+    )""",
+    "CREATE INDEX IF NOT EXISTS events_by_tenant ON events (tenant, position)",
+    """CREATE TABLE IF NOT EXISTS stream_keys (
+        tenant TEXT NOT NULL,
+        key TEXT NOT NULL,
+        stream_id TEXT NOT NULL,
+        PRIMARY KEY (tenant, key)
+    )""",
+]
+
+_GUARDS: dict[Dialect, list[str]] = {
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+           BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
+        """CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+           BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
+    ],
+    "postgres": [
+        """CREATE OR REPLACE FUNCTION wuyi_events_append_only() RETURNS trigger
+           LANGUAGE plpgsql AS $fn$ BEGIN RAISE EXCEPTION 'events are append-only'; END $fn$""",
+        """CREATE OR REPLACE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+           FOR EACH ROW EXECUTE FUNCTION wuyi_events_append_only()""",
+        """CREATE OR REPLACE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+           FOR EACH STATEMENT EXECUTE FUNCTION wuyi_events_append_only()""",
+    ],
+}
+
+
+def ddl(dialect: Dialect) -> list[str]:
+    return [*TABLES, *_GUARDS[dialect]]

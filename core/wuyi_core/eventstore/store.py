@@ -1,0 +1,189 @@
+"""The event store, written once against the database port and run on SQLite and PostgreSQL.
+
+Appends are serialized by one named lock and take the next position as ``max + 1`` inside it, so
+positions are dense and commit in order: a reader that has seen position N can never later find a
+committed event below N. That is what lets the relay and the embedded bus follow the log by
+position alone, without the gap trap of sequences under concurrent transactions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from wuyi_core.clock import Clock, SystemClock
+from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
+from wuyi_core.errors import ConcurrencyConflict, KeyTaken
+from wuyi_core.eventstore import schema
+from wuyi_core.eventstore.records import (
+    GENESIS_HASH,
+    EventMetadata,
+    NewEvent,
+    StoredEvent,
+    canonical_json,
+    chain_hash,
+)
+
+APPEND_LOCK = "events:append"
+ANY_VERSION = None
+
+
+class EventStore:
+    """A service's log. ``expected_version`` 0 means "the stream must not exist yet"."""
+
+    def __init__(self, db: AbstractDatabase, clock: Clock | None = None) -> None:
+        self.db = db
+        self.clock = clock or SystemClock()
+        self._listeners: list[Callable[[], None]] = []
+
+    async def migrate(self) -> None:
+        await self.db.migrate(schema.ddl(self.db.dialect))
+
+    def on_append(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each committed append in this process (wakes followers)."""
+        self._listeners.append(listener)
+
+    async def append(
+        self,
+        tenant: str,
+        stream_id: str,
+        expected_version: int | None,
+        events: Sequence[NewEvent],
+        metadata: EventMetadata,
+        *,
+        claim: Sequence[tuple[str, str]] = (),
+        release: Sequence[str] = (),
+    ) -> list[StoredEvent]:
+        """Append atomically; ``claim`` takes unique keys (key, field) for this stream and
+        ``release`` gives keys back, both in the same transaction as the events."""
+        async with self.db.transaction(lock=APPEND_LOCK) as conn:
+            version, prev_hash = await self._head_of(conn, tenant, stream_id)
+            if expected_version is not None and expected_version != version:
+                raise ConcurrencyConflict(stream_id, expected_version, version)
+            await self._release(conn, tenant, stream_id, release)
+            await self._claim(conn, tenant, stream_id, claim)
+            position = int(await conn.fetchval("SELECT COALESCE(MAX(position), 0) FROM events"))
+            stored = []
+            recorded_at = self.clock.now()
+            for offset, event in enumerate(events, start=1):
+                record = _stored(tenant, stream_id, event, metadata, recorded_at,
+                                 position + offset, version + offset, prev_hash)
+                await conn.execute(_INSERT, *_row(record))
+                prev_hash = record.hash
+                stored.append(record)
+        for listener in self._listeners:
+            listener()
+        return stored
+
+    async def read_stream(self, tenant: str, stream_id: str) -> list[StoredEvent]:
+        async with self.db.read() as conn:
+            rows = await conn.fetch(
+                f"{_SELECT} WHERE tenant = $1 AND stream_id = $2 ORDER BY stream_version",
+                tenant, stream_id,
+            )
+        return [_from_row(row) for row in rows]
+
+    async def read_all(self, after: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        """Events of every tenant with a position above ``after``, in position order."""
+        async with self.db.read() as conn:
+            return await read_all(conn, after, limit)
+
+    async def head(self) -> int:
+        async with self.db.read() as conn:
+            return int(await conn.fetchval("SELECT COALESCE(MAX(position), 0) FROM events"))
+
+    async def _head_of(self, conn: AbstractConnection, tenant: str, stream_id: str) -> tuple[int, str]:
+        row = await conn.fetchrow(
+            "SELECT tenant, stream_version, hash FROM events WHERE stream_id = $1 "
+            "ORDER BY stream_version DESC LIMIT 1",
+            stream_id,
+        )
+        if row is None:
+            return 0, GENESIS_HASH
+        if row["tenant"] != tenant:  # ids are global; a foreign tenant's stream is not ours
+            raise ConcurrencyConflict(stream_id, 0, int(row["stream_version"]))
+        return int(row["stream_version"]), str(row["hash"])
+
+    async def _claim(self, conn: AbstractConnection, tenant: str, stream_id: str,
+                     keys: Sequence[tuple[str, str]]) -> None:
+        for key, field in keys:
+            holder = await conn.fetchval(
+                "SELECT stream_id FROM stream_keys WHERE tenant = $1 AND key = $2", tenant, key
+            )
+            if holder is not None and holder != stream_id:
+                raise KeyTaken(key, holder, field)
+            if holder is None:
+                await conn.execute(
+                    "INSERT INTO stream_keys (tenant, key, stream_id) VALUES ($1, $2, $3)",
+                    tenant, key, stream_id,
+                )
+
+    async def _release(self, conn: AbstractConnection, tenant: str, stream_id: str,
+                       keys: Sequence[str]) -> None:
+        for key in keys:
+            await conn.execute(
+                "DELETE FROM stream_keys WHERE tenant = $1 AND key = $2 AND stream_id = $3",
+                tenant, key, stream_id,
+            )
+
+    async def key_holder(self, tenant: str, key: str) -> str | None:
+        async with self.db.read() as conn:
+            holder = await conn.fetchval(
+                "SELECT stream_id FROM stream_keys WHERE tenant = $1 AND key = $2", tenant, key
+            )
+        return None if holder is None else str(holder)
+
+
+async def read_all(conn: AbstractConnection, after: int, limit: int) -> list[StoredEvent]:
+    rows = await conn.fetch(f"{_SELECT} WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
+    return [_from_row(row) for row in rows]
+
+
+_COLUMNS = ("position, tenant, stream_id, stream_version, event_id, type, data, private, "
+            "metadata, recorded_at, prev_hash, hash")
+_SELECT = f"SELECT {_COLUMNS} FROM events"
+_INSERT = (f"INSERT INTO events ({_COLUMNS}) "
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+
+
+def _stored(tenant: str, stream_id: str, event: NewEvent, metadata: EventMetadata,
+            recorded_at: datetime, position: int, version: int, prev_hash: str) -> StoredEvent:
+    # Round-trip the data through JSON so the hash covers exactly what is stored and read back.
+    data = json.loads(event.data.model_dump_json())
+    private = json.loads(canonical_json(event.private)) if event.private is not None else None
+    draft = StoredEvent(position, tenant, stream_id, version, event.event_id, event.type, data,
+                        private, metadata, recorded_at, prev_hash, "")
+    return StoredEvent(**{**draft.__dict__, "hash": draft.content_hash()})
+
+
+def _row(event: StoredEvent) -> tuple[Any, ...]:
+    return (
+        event.position, event.tenant, event.stream_id, event.stream_version, event.event_id,
+        event.type, canonical_json(event.data),
+        None if event.private is None else canonical_json(event.private),
+        canonical_json(asdict(event.metadata)), event.recorded_at.isoformat(),
+        event.prev_hash, event.hash,
+    )
+
+
+def _from_row(row: Row) -> StoredEvent:
+    return StoredEvent(
+        position=int(row["position"]),
+        tenant=row["tenant"],
+        stream_id=row["stream_id"],
+        stream_version=int(row["stream_version"]),
+        event_id=row["event_id"],
+        type=row["type"],
+        data=json.loads(row["data"]),
+        private=None if row["private"] is None else json.loads(row["private"]),
+        metadata=EventMetadata(**json.loads(row["metadata"])),
+        recorded_at=datetime.fromisoformat(row["recorded_at"]),
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+    )
+
+
+__all__ = ["ANY_VERSION", "EventStore", "chain_hash", "read_all"]

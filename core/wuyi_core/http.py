@@ -1,0 +1,97 @@
+"""HTTP plumbing shared by every service's API: the error body of API.md, bearer auth, and the
+correlation id each request carries into the events it causes."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
+
+from wuyi_core.auth import Principal, TokenService
+from wuyi_core.errors import InvalidInput, Unauthorized, WuyiError
+
+log = logging.getLogger(__name__)
+
+_ZH_BY_TYPE = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不允许的字段",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "string_too_short": "不能为空",
+    "string_too_long": "内容过长",
+    "string_pattern_mismatch": "格式不正确",
+    "string_type": "必须是文本",
+    "int_parsing": "必须是整数",
+    "int_type": "必须是整数",
+    "bool_type": "必须是布尔值",
+    "bool_parsing": "必须是布尔值",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "json_invalid": "请求体不是合法的 JSON",
+    "model_attributes_type": "格式不正确",
+    "dict_type": "必须是对象",
+}
+
+
+def validation_error(exc: RequestValidationError) -> InvalidInput:
+    first: dict[str, Any] = exc.errors()[0]
+    loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    field = ".".join(loc) or None
+    zh = _ZH_BY_TYPE.get(first.get("type", ""), "输入不合法")
+    en = first.get("msg", "invalid input")
+    return InvalidInput(f"{field or '请求'}：{zh}", f"{field or 'request'}: {en}", field)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WuyiError)
+    async def wuyi_error(_: Request, exc: WuyiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        error = validation_error(exc)
+        return JSONResponse(error.body(), status_code=error.status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        zh = {404: "请求的路径不存在", 405: "不支持该请求方法"}.get(exc.status_code, "请求错误")
+        body = WuyiError(zh, str(exc.detail)).body()
+        body["error"]["code"] = f"http_{exc.status_code}"
+        return JSONResponse(body, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        body = WuyiError("服务器内部错误，请稍后重试或联系管理员",
+                         "internal error; retry later or contact the administrator").body()
+        body["error"]["code"] = "internal"
+        return JSONResponse(body, status_code=500)
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized("需要登录：请在 Authorization 头中提供 Bearer 令牌",
+                           "authentication required: send an Authorization: Bearer token")
+    tokens: TokenService = request.app.state.tokens
+    return tokens.verify(credentials.credentials)
+
+
+def correlation_id(request: Request) -> str:
+    """The caller's ``X-Correlation-ID``, or a new one: it links a request to its events."""
+    return request.headers.get("x-correlation-id") or str(uuid.uuid4())
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+CorrelationId = Annotated[str, Depends(correlation_id)]

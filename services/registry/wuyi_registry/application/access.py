@@ -1,0 +1,39 @@
+"""Who may write what in the registry: by tenant, role and jurisdiction scope.
+
+County admins, township reviewers and entity admins maintain the roster (工作底册) within their
+scope; grid members and county evaluators read it. The tenant root (the county) is a county
+admin's alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wuyi_core.auth import Principal, Role
+from wuyi_core.errors import Forbidden
+
+WRITERS = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_REVIEWER, Role.ENTITY_ADMIN})
+
+
+def in_scope(principal: Principal, lineage: Sequence[str]) -> bool:
+    """``lineage``: the target entity's id followed by its ancestors' ids."""
+    if principal.scope is None:
+        return principal.role == Role.COUNTY_ADMIN
+    return principal.scope in lineage
+
+
+def authorize_write(principal: Principal, lineage: Sequence[str]) -> None:
+    if principal.role not in WRITERS:
+        raise Forbidden(f"角色 {principal.role.value} 不能维护登记数据",
+                        f"role {principal.role.value} may not change the registry")
+    if not in_scope(principal, lineage):
+        raise Forbidden("目标不在您的管辖范围内", "the target is outside your jurisdiction scope")
+
+
+def authorize_root(principal: Principal) -> None:
+    if principal.role != Role.COUNTY_ADMIN:
+        raise Forbidden("只有县级管理员可以登记县/区", "only a county admin may register the county")
+
+
+def may_see_contacts(principal: Principal, lineage: Sequence[str]) -> bool:
+    return principal.role in WRITERS and in_scope(principal, lineage)

@@ -1,0 +1,77 @@
+"""Registry commands (imperative): the validated input of every write, used as HTTP bodies."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from wuyi_contracts.registry import EntityKind
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
+                                        pattern=r"^[A-Za-z0-9_.\-]+$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ContactIn(Command):
+    """负责人 / 网格长: stored privately, never published."""
+
+    name: Name
+    phone: Phone
+
+
+class RegisterEntity(Command):
+    name: Name
+    kind: EntityKind
+    parent_id: str | None = None
+    code: Code | None = Field(default=None, description="external code (e.g. 行政区划代码), unique per tenant")
+    address: Text | None = None
+    contact: ContactIn | None = None
+
+
+class RenameEntity(Command):
+    name: Name
+
+
+class MoveEntity(Command):
+    parent_id: str
+
+
+class CloseEntity(Command):
+    reason: Text
+
+
+class ChangeContact(Command):
+    contact: ContactIn
+
+
+class RegisterGrid(Command):
+    name: Name
+    level: Literal[1, 2, 3]
+    entity_id: str
+    parent_grid_id: str | None = None
+    code: Code | None = None
+    households: int | None = Field(default=None, ge=0, le=100000)
+    leader: ContactIn | None = None
+
+
+class RenameGrid(Command):
+    name: Name
+
+
+class MoveGrid(Command):
+    parent_grid_id: str
+
+
+class CloseGrid(Command):
+    reason: Text
+
+
+class ChangeLeader(Command):
+    leader: ContactIn

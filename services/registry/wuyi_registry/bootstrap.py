@@ -1,0 +1,47 @@
+"""Wiring of the registry service, the one place its parts are put together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from wuyi_core.auth import Principal
+from wuyi_core.clock import Clock
+from wuyi_core.db.port import AbstractDatabase
+from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
+from wuyi_core.projection import Projector
+
+from wuyi_registry.adapters.projection import RegistryProjection
+from wuyi_registry.adapters.read_model import RegistryReads
+
+SERVICE = "registry"
+
+
+@dataclass
+class Registry:
+    """The registry's ports, handed to every handler."""
+
+    store: EventStore
+    projector: Projector
+    reads: RegistryReads
+
+    async def write(self, principal: Principal, correlation_id: str, tenant: str,
+                    stream_id: str, expected_version: int, events: list[NewEvent],
+                    **keys: Any) -> None:
+        """Append, then bring the read model up to date so the caller reads its own write."""
+        if events:
+            metadata = EventMetadata(actor=principal.sub, role=principal.role.value,
+                                     correlation_id=correlation_id)
+            await self.store.append(tenant, stream_id, expected_version, events, metadata, **keys)
+        await self.projector.catch_up()
+
+
+async def build_registry(db: AbstractDatabase, clock: Clock | None = None) -> Registry:
+    store = EventStore(db, clock)
+    await store.migrate()
+    projector = Projector(store, RegistryProjection())
+    await projector.migrate()
+    await projector.catch_up()
+    return Registry(store, projector, RegistryReads(projector))
+
+

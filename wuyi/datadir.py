@@ -1,0 +1,64 @@
+"""An embedded deployment's data folder: one SQLite file per service, the JWT secret, a lock.
+
+The lock is an OS file lock held by ``wuyi up`` for its lifetime, so a second ``wuyi up`` on the
+same folder stops with a clear message instead of running two writers' background loops; the
+lock dies with the process, so a killed server never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+from pathlib import Path
+from typing import IO
+
+
+class DataDirBusy(RuntimeError):
+    pass
+
+
+class DataDir:
+    def __init__(self, path: Path) -> None:
+        self.path = path.resolve()
+        self._lock: IO[str] | None = None
+
+    def ensure(self) -> DataDir:
+        self.path.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def database(self, service: str) -> Path:
+        return self.path / f"{service}.db"
+
+    def jwt_secret(self) -> str:
+        """The deployment's signing secret, generated (mode 600) on first use."""
+        file = self.path / "secret.key"
+        if not file.exists():
+            self.ensure()
+            fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return file.read_text().strip()
+
+    def lock(self) -> None:
+        self.ensure()
+        handle = open(self.path / "wuyi.lock", "a+")  # noqa: SIM115 - held for the process's life
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise DataDirBusy(
+                f"数据目录 {self.path} 已被另一个 wuyi up 进程使用；请先停止它，或用 --data 指定其他目录。\n"
+                f"The data folder {self.path} is in use by another `wuyi up`; stop it first "
+                "or pass another --data."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._lock = handle
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None

@@ -1,0 +1,66 @@
+"""The set of services of one deployment, opened on SQLite (a data folder) or PostgreSQL.
+
+Commands that act on a deployment (import, rebuild, audit, demo) take a ``Services`` and do not
+care which mode it runs in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from wuyi_core.clock import Clock
+from wuyi_core.db.postgres import PostgresDatabase
+from wuyi_core.db.sqlite import SQLiteDatabase
+from wuyi_core.errors import InvalidInput
+from wuyi_core.eventstore import EventStore
+from wuyi_core.projection import Projector
+from wuyi_core.settings import WuyiSettings
+from wuyi_registry.bootstrap import Registry, build_registry
+
+from wuyi.datadir import DataDir
+
+
+@dataclass
+class Services:
+    registry: Registry
+
+    @property
+    def stores(self) -> dict[str, EventStore]:
+        return {"registry": self.registry.store}
+
+    @property
+    def projectors(self) -> dict[str, Projector]:
+        return {self.registry.projector.projection.name: self.registry.projector}
+
+    async def close(self) -> None:
+        for store in self.stores.values():
+            await store.db.close()
+
+
+async def open_sqlite(data: DataDir, clock: Clock | None = None) -> Services:
+    db = await SQLiteDatabase.open(data.ensure().database("registry"))
+    return Services(registry=await build_registry(db, clock))
+
+
+async def open_postgres(url: str, clock: Clock | None = None) -> Services:
+    return Services(registry=await build_registry(await PostgresDatabase.open(url, "registry"), clock))
+
+
+@asynccontextmanager
+async def services_for(data: Path | None) -> AsyncIterator[Services]:
+    """The embedded deployment in ``data``, or without it the distributed one of ``WUYI_*``."""
+    if data is not None:
+        services = await open_sqlite(DataDir(data))
+    else:
+        url = WuyiSettings().database_url
+        if not url:
+            raise InvalidInput("未设置 WUYI_DATABASE_URL；嵌入式部署请加 --data 目录",
+                               "WUYI_DATABASE_URL is not set; for an embedded deployment pass --data DIR")
+        services = await open_postgres(url)
+    try:
+        yield services
+    finally:
+        await services.close()
