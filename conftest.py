@@ -62,3 +62,37 @@ async def db(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Abstract
 def topic_prefix() -> str:
     """Topics of one test, isolated from every other test on the shared broker."""
     return f"t{uuid.uuid4().hex[:10]}."
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wuyi_command() -> str:
+    """The installed ``wuyi`` entry point of this environment."""
+    import sys
+    from pathlib import Path
+
+    return str(Path(sys.executable).parent / "wuyi")
+
+
+async def wait_for_http(url: str, timeout: float = 30) -> None:
+    import asyncio
+
+    import httpx
+
+    async with httpx.AsyncClient() as client:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if asyncio.get_running_loop().time() > deadline:
+                pytest.fail(f"{url} did not answer within {timeout}s")
+            await asyncio.sleep(0.2)

@@ -21,7 +21,7 @@ audit = typer.Typer(help="审计 / audit", no_args_is_help=True)
 app.add_typer(imports, name="import")
 app.add_typer(projections, name="projections")
 app.add_typer(audit, name="audit")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="embedded data folder")]
 DEFAULT_DATA = Path("wuyi-data")

@@ -1,0 +1,125 @@
+"""The embedded product as a user runs it: real processes of the ``wuyi`` command."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import free_port, wait_for_http, wuyi_command
+
+WUYI = wuyi_command()
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([WUYI, *args], capture_output=True, text=True, timeout=120)
+    if check and result.returncode != 0:
+        pytest.fail(f"wuyi {' '.join(args)} exited {result.returncode}: {result.stderr}")
+    return result
+
+
+class Server:
+    def __init__(self, data: Path, *extra: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [WUYI, "up", "--data", str(data), "--port", str(self.port), *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    async def ready(self) -> Server:
+        await wait_for_http(f"{self.url}/registry/health", timeout=90)
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        self.process.send_signal(sig)
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+async def demo(tmp_path):
+    server = await Server(tmp_path, "--demo").ready()
+    yield tmp_path, server
+    server.stop()
+
+
+def token(data: Path, role: str = "county_admin") -> dict[str, str]:
+    jwt = run("token", "--data", str(data), "--tenant", "demo", "--role", role).stdout.strip()
+    return {"Authorization": f"Bearer {jwt}"}
+
+
+async def test_up_with_demo_serves_the_county_dashboard_and_openapi(demo):
+    data, server = demo
+    async with httpx.AsyncClient(base_url=server.url, headers=token(data)) as http:
+        townships = (await http.get("/registry/v1/entities?kind=township")).json()
+        assert townships["total"] == 3
+        assert (await http.get("/registry/openapi.json")).json()["info"]["title"].startswith("Wuyi")
+        page = await http.get("/")
+        assert "无疫创建工作指挥台" in page.text
+
+
+async def test_a_second_up_on_the_same_data_folder_fails_clearly(demo):
+    data, _ = demo
+    second = subprocess.run([WUYI, "up", "--data", str(data), "--port", str(free_port())],
+                            capture_output=True, text=True, timeout=60)
+    assert second.returncode == 2
+    assert "已被另一个 wuyi up 进程使用" in second.stderr and "in use" in second.stderr
+
+
+async def test_data_survives_a_killed_server(tmp_path):
+    server = await Server(tmp_path, "--demo").ready()
+    server.stop(signal.SIGKILL)
+    restarted = await Server(tmp_path).ready()
+    try:
+        async with httpx.AsyncClient(base_url=restarted.url, headers=token(tmp_path)) as http:
+            assert (await http.get("/registry/v1/grids?level=3")).json()["total"] == 36
+    finally:
+        restarted.stop()
+
+
+async def test_a_seeded_demo_is_not_seeded_twice(tmp_path):
+    run("demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1", "--grids", "1")
+    again = run("demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1",
+                "--grids", "1")
+    assert "'accepted': 0" in again.stderr
+
+
+def test_import_roster_from_the_command_line_reports_rows(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("record,code,name,kind,parent_code\nentity,C,示范县,county,\n"
+                      "entity,T,东安镇,township,C\nentity,X,坏,castle,C\n", encoding="utf-8")
+    first = run("import", "roster", "--data", str(tmp_path / "d"), "--tenant", "demo",
+                str(roster), check=False)
+    assert first.returncode == 1  # a row was rejected
+    assert "accepted 2" in first.stderr and "rejected 1" in first.stderr and "kind" in first.stderr
+    again = run("import", "roster", "--data", str(tmp_path / "d"), str(roster), check=False)
+    assert "accepted 0" in again.stderr and "skipped 2" in again.stderr
+
+
+def test_projection_rebuild_names_known_projections(tmp_path):
+    run("demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1", "--grids", "1")
+    rebuilt = run("projections", "rebuild", "--data", str(tmp_path), "registry")
+    assert "rebuilt and swapped in" in rebuilt.stderr
+    unknown = run("projections", "rebuild", "--data", str(tmp_path), "nope", check=False)
+    assert unknown.returncode == 2 and "registry" in unknown.stderr
+
+
+def test_audit_verify_passes_then_names_an_altered_event(tmp_path):
+    run("demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1", "--grids", "1")
+    assert "intact" in run("audit", "verify", "--data", str(tmp_path)).stderr
+    with sqlite3.connect(tmp_path / "registry.db") as conn:
+        conn.execute("DROP TRIGGER events_no_update")
+        conn.execute("UPDATE events SET data = replace(data, '示范县', '篡改县') WHERE position = 1")
+    failed = run("audit", "verify", "--data", str(tmp_path), check=False)
+    assert failed.returncode == 1
+    assert "position 1" in failed.stderr and "altered" in failed.stderr
+
+
+def test_token_without_data_or_secret_explains_what_to_do(monkeypatch):
+    monkeypatch.delenv("WUYI_JWT_SECRET", raising=False)
+    result = run("token", "--tenant", "demo", "--role", "county_admin", check=False)
+    assert result.returncode == 2 and "--data" in result.stderr
+
