@@ -93,5 +93,19 @@ def correlation_id(request: Request) -> str:
     return request.headers.get("x-correlation-id") or str(uuid.uuid4())
 
 
+def if_match(request: Request) -> int | None:
+    """Optimistic concurrency: ``If-Match: "<version>"`` makes a write conditional on the
+    resource still being at that version (the ``version`` field of its last read)."""
+    raw = request.headers.get("if-match")
+    if raw is None:
+        return None
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise InvalidInput("If-Match 必须是资源的版本号", "If-Match must be the resource version",
+                           "If-Match")
+    return int(value)
+
+
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+IfMatch = Annotated[int | None, Depends(if_match)]
 CorrelationId = Annotated[str, Depends(correlation_id)]

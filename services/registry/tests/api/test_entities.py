@@ -84,13 +84,38 @@ async def test_a_closed_entity_accepts_no_more_changes(api, county_tree):
     assert response.status_code == 409
 
 
-async def test_concurrent_renames_of_one_entity_one_wins_the_rest_409(api, county_tree):
+async def test_concurrent_renames_at_one_version_one_wins_the_rest_409(api, county_tree):
+    village = county_tree["village"]
+    responses = await asyncio.gather(*(
+        api.http.post(f"/registry/v1/entities/{village['id']}/rename", json={"name": f"新名{i}"},
+                      headers={**api.auth(), "If-Match": f'"{village["version"]}"'})
+        for i in range(4)
+    ))
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [200, 409, 409, 409]
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {
+        "concurrent_modification"}
+
+
+async def test_concurrent_renames_without_if_match_lose_no_update(api, county_tree):
     village = county_tree["village"]["id"]
     responses = await asyncio.gather(*(
         api.post(f"/registry/v1/entities/{village}/rename", {"name": f"新名{i}"}) for i in range(4)
     ))
-    codes = sorted(r.status_code for r in responses)
-    assert codes.count(200) == 1 and codes.count(409) == 3
+    won = [r for r in responses if r.status_code == 200]
+    assert all(r.status_code in (200, 409) for r in responses) and won
+    final = (await api.get(f"/registry/v1/entities/{village}")).json()
+    assert final["version"] == 1 + len(won)
+
+
+async def test_a_stale_if_match_is_409_and_a_malformed_one_422(api, county_tree):
+    village = county_tree["village"]["id"]
+    stale = await api.http.post(f"/registry/v1/entities/{village}/rename", json={"name": "甲"},
+                                headers={**api.auth(), "If-Match": '"7"'})
+    assert stale.status_code == 409
+    bad = await api.http.post(f"/registry/v1/entities/{village}/rename", json={"name": "甲"},
+                              headers={**api.auth(), "If-Match": "abc"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "If-Match"
 
 
 async def test_contacts_are_shown_to_maintainers_only(api, county_tree):

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from wuyi_core.http import CorrelationId, CurrentPrincipal
+from wuyi_core.http import CorrelationId, CurrentPrincipal, IfMatch
 
 from wuyi_registry.api.deps import RegistryDep
 from wuyi_registry.api.schemas import GridPage, GridPublic, shown
@@ -46,27 +46,33 @@ async def get_grid(grid_id: str, reg: RegistryDep, who: CurrentPrincipal) -> dic
 
 @router.post("/{grid_id}/rename", response_model=GridPublic)
 async def rename_grid(grid_id: str, body: c.RenameGrid, reg: RegistryDep,
-                      who: CurrentPrincipal, cid: CorrelationId) -> dict[str, Any]:
+                      who: CurrentPrincipal, cid: CorrelationId,
+        expected: IfMatch) -> dict[str, Any]:
     """Rename a grid."""
-    return await shown(reg, who, await h.rename_grid(reg, who, cid, grid_id, body), "entity_id")
+    return await shown(reg, who, await h.rename_grid(reg, who, cid, grid_id, body, expected),
+                       "entity_id")
 
 
 @router.post("/{grid_id}/move", response_model=GridPublic)
 async def move_grid(grid_id: str, body: c.MoveGrid, reg: RegistryDep, who: CurrentPrincipal,
-                    cid: CorrelationId) -> dict[str, Any]:
+                    cid: CorrelationId, expected: IfMatch) -> dict[str, Any]:
     """Attach a grid to another parent grid of the level above."""
-    return await shown(reg, who, await h.move_grid(reg, who, cid, grid_id, body), "entity_id")
+    return await shown(reg, who, await h.move_grid(reg, who, cid, grid_id, body, expected),
+                       "entity_id")
 
 
 @router.post("/{grid_id}/close", response_model=GridPublic)
 async def close_grid(grid_id: str, body: c.CloseGrid, reg: RegistryDep, who: CurrentPrincipal,
-                     cid: CorrelationId) -> dict[str, Any]:
+                     cid: CorrelationId, expected: IfMatch) -> dict[str, Any]:
     """Close a grid (撤销网格)."""
-    return await shown(reg, who, await h.close_grid(reg, who, cid, grid_id, body), "entity_id")
+    return await shown(reg, who, await h.close_grid(reg, who, cid, grid_id, body, expected),
+                       "entity_id")
 
 
 @router.put("/{grid_id}/leader", response_model=GridPublic)
 async def change_leader(grid_id: str, body: c.ChangeLeader, reg: RegistryDep,
-                        who: CurrentPrincipal, cid: CorrelationId) -> dict[str, Any]:
+                        who: CurrentPrincipal, cid: CorrelationId,
+        expected: IfMatch) -> dict[str, Any]:
     """Set the grid leader (网格长), kept private."""
-    return await shown(reg, who, await h.change_leader(reg, who, cid, grid_id, body), "entity_id")
+    return await shown(reg, who, await h.change_leader(reg, who, cid, grid_id, body, expected),
+                       "entity_id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wuyi_core.auth import Principal
-from wuyi_core.errors import NotFound
+from wuyi_core.errors import ConcurrencyConflict, NotFound
 from wuyi_core.eventstore.records import new_id
 
 from wuyi_registry.application import commands as c
@@ -42,8 +42,8 @@ async def register_entity(reg: Registry, who: Principal, cid: str,
 
 
 async def rename_entity(reg: Registry, who: Principal, cid: str, entity_id: str,
-                        cmd: c.RenameEntity) -> dict[str, Any]:
-    entity = await _writable(reg, who, entity_id)
+                        cmd: c.RenameEntity, expected: int | None = None) -> dict[str, Any]:
+    entity = await _writable(reg, who, entity_id, expected)
     events = rules.rename(entity, cmd.name)
     keys = {"claim": [(entity.natural_key(name=cmd.name), "name")],
             "release": [entity.natural_key()]} if events else {}
@@ -52,8 +52,8 @@ async def rename_entity(reg: Registry, who: Principal, cid: str, entity_id: str,
 
 
 async def move_entity(reg: Registry, who: Principal, cid: str, entity_id: str,
-                      cmd: c.MoveEntity) -> dict[str, Any]:
-    entity = await _writable(reg, who, entity_id)
+                      cmd: c.MoveEntity, expected: int | None = None) -> dict[str, Any]:
+    entity = await _writable(reg, who, entity_id, expected)
     parent = await load_entity(reg.store, who.tenant, cmd.parent_id, field="parent_id")
     authorize_write(who, await reg.reads.lineage(who.tenant, parent.id))
     events = rules.move(entity, parent, await reg.reads.descendants(who.tenant, entity.id))
@@ -64,8 +64,8 @@ async def move_entity(reg: Registry, who: Principal, cid: str, entity_id: str,
 
 
 async def close_entity(reg: Registry, who: Principal, cid: str, entity_id: str,
-                       cmd: c.CloseEntity) -> dict[str, Any]:
-    entity = await _writable(reg, who, entity_id)
+                       cmd: c.CloseEntity, expected: int | None = None) -> dict[str, Any]:
+    entity = await _writable(reg, who, entity_id, expected)
     events = rules.close(entity, cmd.reason, await reg.reads.open_children(who.tenant, entity.id))
     release = [entity.natural_key()] + ([f"entity-code:{entity.code}"] if entity.code else [])
     await reg.write(who, cid, who.tenant, entity.id, entity.version, events, release=release)
@@ -73,16 +73,19 @@ async def close_entity(reg: Registry, who: Principal, cid: str, entity_id: str,
 
 
 async def change_contact(reg: Registry, who: Principal, cid: str, entity_id: str,
-                         cmd: c.ChangeContact) -> dict[str, Any]:
-    entity = await _writable(reg, who, entity_id)
+                         cmd: c.ChangeContact, expected: int | None = None) -> dict[str, Any]:
+    entity = await _writable(reg, who, entity_id, expected)
     events = rules.change_contact(entity, Contact(cmd.contact.name, cmd.contact.phone))
     await reg.write(who, cid, who.tenant, entity.id, entity.version, events)
     return await entity_view(reg, who.tenant, entity_id)
 
 
-async def _writable(reg: Registry, who: Principal, entity_id: str) -> Entity:
+async def _writable(reg: Registry, who: Principal, entity_id: str,
+                    expected: int | None) -> Entity:
     entity = await load_entity(reg.store, who.tenant, entity_id)
     authorize_write(who, await reg.reads.lineage(who.tenant, entity_id))
+    if expected is not None and expected != entity.version:
+        raise ConcurrencyConflict(entity.id, expected, entity.version)
     return entity
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wuyi_core.auth import Principal
-from wuyi_core.errors import NotFound
+from wuyi_core.errors import ConcurrencyConflict, NotFound
 from wuyi_core.eventstore.records import new_id
 
 from wuyi_registry.application import commands as c
@@ -38,8 +38,8 @@ async def register_grid(reg: Registry, who: Principal, cid: str,
 
 
 async def rename_grid(reg: Registry, who: Principal, cid: str, grid_id: str,
-                      cmd: c.RenameGrid) -> dict[str, Any]:
-    grid = await _writable(reg, who, grid_id)
+                      cmd: c.RenameGrid, expected: int | None = None) -> dict[str, Any]:
+    grid = await _writable(reg, who, grid_id, expected)
     events = rules.rename(grid, cmd.name)
     keys = {"claim": [(grid.natural_key(name=cmd.name), "name")],
             "release": [grid.natural_key()]} if events else {}
@@ -48,8 +48,8 @@ async def rename_grid(reg: Registry, who: Principal, cid: str, grid_id: str,
 
 
 async def move_grid(reg: Registry, who: Principal, cid: str, grid_id: str,
-                    cmd: c.MoveGrid) -> dict[str, Any]:
-    grid = await _writable(reg, who, grid_id)
+                    cmd: c.MoveGrid, expected: int | None = None) -> dict[str, Any]:
+    grid = await _writable(reg, who, grid_id, expected)
     parent = await load_grid(reg.store, who.tenant, cmd.parent_grid_id, field="parent_grid_id")
     events = rules.move(grid, parent, await reg.reads.lineage(who.tenant, grid.entity_id))
     moved = Grid(grid.id, grid.name, grid.level, grid.entity_id, parent.id, grid.code)
@@ -60,8 +60,8 @@ async def move_grid(reg: Registry, who: Principal, cid: str, grid_id: str,
 
 
 async def close_grid(reg: Registry, who: Principal, cid: str, grid_id: str,
-                     cmd: c.CloseGrid) -> dict[str, Any]:
-    grid = await _writable(reg, who, grid_id)
+                     cmd: c.CloseGrid, expected: int | None = None) -> dict[str, Any]:
+    grid = await _writable(reg, who, grid_id, expected)
     events = rules.close(grid, cmd.reason, await reg.reads.open_child_grids(who.tenant, grid.id))
     release = [grid.natural_key()] + ([f"grid-code:{grid.code}"] if grid.code else [])
     await reg.write(who, cid, who.tenant, grid.id, grid.version, events, release=release)
@@ -69,16 +69,19 @@ async def close_grid(reg: Registry, who: Principal, cid: str, grid_id: str,
 
 
 async def change_leader(reg: Registry, who: Principal, cid: str, grid_id: str,
-                        cmd: c.ChangeLeader) -> dict[str, Any]:
-    grid = await _writable(reg, who, grid_id)
+                        cmd: c.ChangeLeader, expected: int | None = None) -> dict[str, Any]:
+    grid = await _writable(reg, who, grid_id, expected)
     events = rules.change_leader(grid, Contact(cmd.leader.name, cmd.leader.phone))
     await reg.write(who, cid, who.tenant, grid.id, grid.version, events)
     return await grid_view(reg, who.tenant, grid_id)
 
 
-async def _writable(reg: Registry, who: Principal, grid_id: str) -> Grid:
+async def _writable(reg: Registry, who: Principal, grid_id: str,
+                    expected: int | None) -> Grid:
     grid = await load_grid(reg.store, who.tenant, grid_id)
     authorize_write(who, await reg.reads.lineage(who.tenant, grid.entity_id))
+    if expected is not None and expected != grid.version:
+        raise ConcurrencyConflict(grid.id, expected, grid.version)
     return grid
 
 
