@@ -13,12 +13,13 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-
 from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.db.postgres import PostgresDatabase
 from wuyi_core.db.sqlite import SQLiteDatabase
 
-_HOW = "start them with `scripts/dev-services up` and `source .dev-services/env`, or run scripts/test"
+_HOW = (
+    "start them with `scripts/dev-services up` and `source .dev-services/env`, or run scripts/test"
+)
 
 
 def database_url() -> str:

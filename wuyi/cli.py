@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from wuyi_core.auth import Role
 
 app = typer.Typer(help="无疫 Wuyi — epidemic-free designation campaigns", no_args_is_help=True)
@@ -28,8 +27,13 @@ DEFAULT_DATA = Path("wuyi-data")
 
 
 def progress_bar() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
 
 
 def fail(zh: str, en: str) -> typer.Exit:
@@ -38,45 +42,62 @@ def fail(zh: str, en: str) -> typer.Exit:
 
 
 @app.command()
-def up(data: DataOpt = None, port: int = 8000, host: str = "127.0.0.1",
-       demo: Annotated[bool, typer.Option("--demo", help="seed the demo county")] = False) -> None:
+def up(
+    data: DataOpt = None,
+    port: int = 8000,
+    host: str = "127.0.0.1",
+    demo: Annotated[bool, typer.Option("--demo", help="seed the demo county")] = False,
+) -> None:
     """嵌入式运行全部服务与指挥台 / run every service and the dashboard in one process."""
     from wuyi.launch import run_embedded
+
     run_embedded(data or DEFAULT_DATA, host, port, demo, console, progress_bar)
 
 
 @app.command()
-def serve(service: str, worker: Annotated[bool, typer.Option("--worker")] = False,
-          port: Annotated[int | None, typer.Option("--port")] = None) -> None:
+def serve(
+    service: str,
+    worker: Annotated[bool, typer.Option("--worker")] = False,
+    port: Annotated[int | None, typer.Option("--port")] = None,
+) -> None:
     """分布式运行单个服务 / run one service on PostgreSQL + Kafka (configured by WUYI_*)."""
     from wuyi.distributed import run_service
+
     run_service(service, worker, port, console)
 
 
 @app.command()
-def token(tenant: Annotated[str, typer.Option("--tenant")],
-          role: Annotated[Role, typer.Option("--role")],
-          data: DataOpt = None,
-          scope: Annotated[str | None, typer.Option("--scope")] = None,
-          sub: Annotated[str | None, typer.Option("--sub")] = None) -> None:
+def token(
+    tenant: Annotated[str, typer.Option("--tenant")],
+    role: Annotated[Role, typer.Option("--role")],
+    data: DataOpt = None,
+    scope: Annotated[str | None, typer.Option("--scope")] = None,
+    sub: Annotated[str | None, typer.Option("--sub")] = None,
+) -> None:
     """签发令牌 / print a JWT for the embedded deployment (or WUYI_JWT_SECRET without --data)."""
     from wuyi_core.auth import TokenService
+
     if data is not None:
         from wuyi.datadir import DataDir
+
         secret = DataDir(data).jwt_secret()
     else:
         secret = os.environ.get("WUYI_JWT_SECRET", "")
         if not secret:
-            raise fail("未设置 WUYI_JWT_SECRET；嵌入式部署请加 --data 目录",
-                       "WUYI_JWT_SECRET is not set; for an embedded deployment pass --data DIR")
+            raise fail(
+                "未设置 WUYI_JWT_SECRET；嵌入式部署请加 --data 目录",
+                "WUYI_JWT_SECRET is not set; for an embedded deployment pass --data DIR",
+            )
     print(TokenService(secret).mint(tenant, role, scope, sub or f"{role.value}@{tenant}"))
 
 
 @imports.command("roster")
-def import_roster(file: Path, data: DataOpt = None,
-                  tenant: Annotated[str | None, typer.Option("--tenant")] = None) -> None:
+def import_roster(
+    file: Path, data: DataOpt = None, tenant: Annotated[str | None, typer.Option("--tenant")] = None
+) -> None:
     """从 CSV/XLSX 导入主体与网格 / import entities and grids, with a per-row report."""
     from wuyi.commands import import_roster_file
+
     code = asyncio.run(import_roster_file(data, file, tenant, console, progress_bar))
     raise typer.Exit(code)
 
@@ -85,6 +106,7 @@ def import_roster(file: Path, data: DataOpt = None,
 def rebuild(name: str, data: DataOpt = None) -> None:
     """从事件日志重建投影并原子切换 / rebuild a projection from the log, then swap it in."""
     from wuyi.commands import rebuild_projection
+
     raise typer.Exit(asyncio.run(rebuild_projection(data, name, console, progress_bar)))
 
 
@@ -92,16 +114,17 @@ def rebuild(name: str, data: DataOpt = None) -> None:
 def verify(data: DataOpt = None) -> None:
     """校验所有事件流的哈希链 / check every stream's hash chain; non-zero on tampering."""
     from wuyi.commands import verify_audit
+
     raise typer.Exit(asyncio.run(verify_audit(data, console)))
 
 
 @app.command()
-def demo(data: DataOpt = None, townships: int = 3, villages: int = 4, grids: int = 3,
-         days: int = 14) -> None:
+def demo(data: DataOpt = None, townships: int = 3, villages: int = 4, grids: int = 3) -> None:
     """生成示范县数据 / generate the demo county (size flags for benchmarks)."""
     from wuyi.commands import seed_demo
     from wuyi.demo import DemoSize
-    size = DemoSize(townships, villages, grids, days)
+
+    size = DemoSize(townships, villages, grids)
     raise typer.Exit(asyncio.run(seed_demo(data or DEFAULT_DATA, size, console, progress_bar)))
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-
 from wuyi_core.audit import verify_chains
 from wuyi_core.auth import Principal, Role
 from wuyi_core.errors import WuyiError
@@ -23,8 +22,9 @@ from wuyi.services import Services, services_for
 Bar = Callable[[], Progress]
 
 
-async def import_roster_file(data: Path | None, file: Path, tenant: str | None,
-                             console: Console, progress_bar: Bar) -> int:
+async def import_roster_file(
+    data: Path | None, file: Path, tenant: str | None, console: Console, progress_bar: Bar
+) -> int:
     try:
         rows = read_roster(file.name, file.read_bytes())
         async with services_for(data) as services:
@@ -32,26 +32,38 @@ async def import_roster_file(data: Path | None, file: Path, tenant: str | None,
             admin = Principal(sub="cli-import", tenant=tenant, role=Role.COUNTY_ADMIN, scope=None)
             with progress_bar() as bar:
                 task = bar.add_task(f"导入 / importing {file.name}", total=len(rows))
-                results = await import_rows(services.registry, admin, new_id(), rows,
-                                            lambda done, _: bar.update(task, completed=done))
+                results = await import_rows(
+                    services.registry,
+                    admin,
+                    new_id(),
+                    rows,
+                    lambda done, _: bar.update(task, completed=done),
+                )
     except (WuyiError, OSError) as err:
         return _error(console, err)
     table = Table("行 / row", "结果 / status", "字段 / field", "说明 / reason")
     for result in results:
         if result.status != "accepted":
             r = asdict(result)
-            table.add_row(str(r["row"]), r["status"], r["field"] or "",
-                          f"{r['message_zh']} / {r['message_en']}")
+            table.add_row(
+                str(r["row"]),
+                r["status"],
+                r["field"] or "",
+                f"{r['message_zh']} / {r['message_en']}",
+            )
     counts = {s: sum(r.status == s for r in results) for s in ("accepted", "skipped", "rejected")}
     if table.row_count:
         console.print(table)
-    console.print(f"导入完成 / done: 成功 accepted {counts['accepted']}, 跳过 skipped "
-                  f"{counts['skipped']}, 拒绝 rejected {counts['rejected']}")
+    console.print(
+        f"导入完成 / done: 成功 accepted {counts['accepted']}, 跳过 skipped "
+        f"{counts['skipped']}, 拒绝 rejected {counts['rejected']}"
+    )
     return 1 if counts["rejected"] else 0
 
 
-async def rebuild_projection(data: Path | None, name: str, console: Console,
-                             progress_bar: Bar) -> int:
+async def rebuild_projection(
+    data: Path | None, name: str, console: Console, progress_bar: Bar
+) -> int:
     try:
         async with services_for(data) as services:
             projector = services.projectors.get(name)
@@ -62,7 +74,8 @@ async def rebuild_projection(data: Path | None, name: str, console: Console,
             with progress_bar() as bar:
                 task = bar.add_task(f"重建 / rebuilding {name}", total=None)
                 applied = await projector.rebuild(
-                    lambda done, total: bar.update(task, completed=done, total=total))
+                    lambda done, total: bar.update(task, completed=done, total=total)
+                )
     except WuyiError as err:
         return _error(console, err)
     console.print(f"投影 {name} 已重建并切换 / rebuilt and swapped in: {applied} events")
@@ -76,15 +89,19 @@ async def verify_audit(data: Path | None, console: Console) -> int:
             for service, store in services.stores.items():
                 report = await verify_chains(store)
                 if report.ok:
-                    console.print(f"{service}: 完好 / intact — {report.events} events, "
-                                  f"{report.streams} streams")
+                    console.print(
+                        f"{service}: 完好 / intact — {report.events} events, "
+                        f"{report.streams} streams"
+                    )
                     continue
                 failed = True
                 b = report.broken
                 assert b is not None
-                console.print(f"[red]{service}: 哈希链断裂 / hash chain broken[/red] at position "
-                              f"{b.position}, stream {b.stream_id} v{b.stream_version}, "
-                              f"event {b.event_id}: {b.reason}")
+                console.print(
+                    f"[red]{service}: 哈希链断裂 / hash chain broken[/red] at position "
+                    f"{b.position}, stream {b.stream_id} v{b.stream_version}, "
+                    f"event {b.event_id}: {b.reason}"
+                )
     except WuyiError as err:
         return _error(console, err)
     return 1 if failed else 0
@@ -94,8 +111,11 @@ async def seed_demo(data: Path, size: DemoSize, console: Console, progress_bar: 
     async with services_for(data) as services:
         with progress_bar() as bar:
             task = bar.add_task("生成示范县 / seeding the demo county", total=size.rows)
-            counts = await seed(services.registry, size,
-                                lambda _, done, total: bar.update(task, completed=done, total=total))
+            counts = await seed(
+                services.registry,
+                size,
+                lambda _, done, total: bar.update(task, completed=done, total=total),
+            )
     console.print(f"示范县 / demo county: {counts}")
     return 0
 
@@ -104,8 +124,11 @@ async def _only_tenant(services: Services) -> str:
     tenants = await services.registry.reads.tenants()
     if len(tenants) == 1:
         return tenants[0]
-    raise WuyiError("部署中有多个或没有县/区，请用 --tenant 指定",
-                    f"found {len(tenants)} tenants; pass --tenant", "tenant")
+    raise WuyiError(
+        "部署中有多个或没有县/区，请用 --tenant 指定",
+        f"found {len(tenants)} tenants; pass --tenant",
+        "tenant",
+    )
 
 
 def _error(console: Console, err: Exception) -> int:

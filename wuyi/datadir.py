@@ -48,7 +48,8 @@ class DataDir:
         except BlockingIOError:
             handle.close()
             raise DataDirBusy(
-                f"数据目录 {self.path} 已被另一个 wuyi up 进程使用；请先停止它，或用 --data 指定其他目录。\n"
+                f"数据目录 {self.path} 已被另一个 wuyi up 进程使用；"
+                "请先停止它，或用 --data 指定其他目录。\n"
                 f"The data folder {self.path} is in use by another `wuyi up`; stop it first "
                 "or pass another --data."
             ) from None

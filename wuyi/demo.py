@@ -27,7 +27,6 @@ class DemoSize:
     townships: int = 3
     villages: int = 4
     grids: int = 3
-    days: int = 14
 
     @property
     def rows(self) -> int:
@@ -45,34 +44,71 @@ def roster(size: DemoSize) -> list[tuple[int, dict[str, str]]]:
     for t in range(size.townships):
         tc = f"D{t:02d}"
         rows += [
-            {"record": "entity", "code": tc, "name": f"{place(t)}镇", "kind": "township",
-             "parent_code": "D"},
-            {"record": "grid", "code": f"G{tc}", "name": f"{place(t)}镇一级网格", "level": "1",
-             "entity_code": tc},
+            {
+                "record": "entity",
+                "code": tc,
+                "name": f"{place(t)}镇",
+                "kind": "township",
+                "parent_code": "D",
+            },
+            {
+                "record": "grid",
+                "code": f"G{tc}",
+                "name": f"{place(t)}镇一级网格",
+                "level": "1",
+                "entity_code": tc,
+            },
         ]
         for v in range(size.villages):
             vc = f"{tc}{v:02d}"
             kind = "community" if v % 3 == 2 else "village"
             suffix = "社区" if kind == "community" else "村"
             rows += [
-                {"record": "entity", "code": vc, "name": f"{place(t * 7 + v + 3)}{suffix}",
-                 "kind": kind, "parent_code": tc,
-                 "contact_name": f"联络员{vc}", "contact_phone": f"1380000{int(vc[1:]) % 10000:04d}"},
-                {"record": "grid", "code": f"G{vc}", "name": f"{place(t * 7 + v + 3)}二级网格",
-                 "level": "2", "entity_code": vc, "parent_code": f"G{tc}"},
+                {
+                    "record": "entity",
+                    "code": vc,
+                    "name": f"{place(t * 7 + v + 3)}{suffix}",
+                    "kind": kind,
+                    "parent_code": tc,
+                    "contact_name": f"联络员{vc}",
+                    "contact_phone": f"1380000{int(vc[1:]) % 10000:04d}",
+                },
+                {
+                    "record": "grid",
+                    "code": f"G{vc}",
+                    "name": f"{place(t * 7 + v + 3)}二级网格",
+                    "level": "2",
+                    "entity_code": vc,
+                    "parent_code": f"G{tc}",
+                },
             ]
             rows += [
-                {"record": "grid", "code": f"G{vc}{g:02d}", "name": f"第{g + 1}网格",
-                 "level": "3", "entity_code": vc, "parent_code": f"G{vc}",
-                 "households": str(10 + (g * 3) % 11)}
+                {
+                    "record": "grid",
+                    "code": f"G{vc}{g:02d}",
+                    "name": f"第{g + 1}网格",
+                    "level": "3",
+                    "entity_code": vc,
+                    "parent_code": f"G{vc}",
+                    "households": str(10 + (g * 3) % 11),
+                }
                 for g in range(size.grids)
             ]
-    rows.append({"record": "entity", "code": "DU1", "name": "县卫生健康局", "kind": "unit",
-                 "parent_code": "D"})
+    rows.append(
+        {
+            "record": "entity",
+            "code": "DU1",
+            "name": "县卫生健康局",
+            "kind": "unit",
+            "parent_code": "D",
+        }
+    )
     return list(enumerate(rows, start=2))
 
 
-async def seed(registry: Registry, size: DemoSize, progress: Progress | None = None) -> dict[str, int]:
+async def seed(
+    registry: Registry, size: DemoSize, progress: Progress | None = None
+) -> dict[str, int]:
     """Build (or complete) the demo county; returns how many rows were accepted/skipped/rejected."""
     admin = Principal(sub="demo-generator", tenant=TENANT, role=Role.COUNTY_ADMIN, scope=None)
 

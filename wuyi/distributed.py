@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
-
 from wuyi_contracts.catalog import SERVICES
 from wuyi_core.auth import TokenService
 from wuyi_core.bus.kafka import KafkaBus
@@ -29,11 +28,19 @@ from wuyi.services import Services, open_postgres
 
 def run_service(service: str, worker: bool, port: int | None, console: Console) -> None:
     settings = WuyiSettings()
-    missing = [name for name, value in (("WUYI_DATABASE_URL", settings.database_url),
-                                        ("WUYI_KAFKA_BOOTSTRAP", settings.kafka_bootstrap),
-                                        ("WUYI_JWT_SECRET", settings.jwt_secret)) if not value]
+    missing = [
+        name
+        for name, value in (
+            ("WUYI_DATABASE_URL", settings.database_url),
+            ("WUYI_KAFKA_BOOTSTRAP", settings.kafka_bootstrap),
+            ("WUYI_JWT_SECRET", settings.jwt_secret),
+        )
+        if not value
+    ]
     if service not in SERVICES:
-        console.print(f"[red]未知服务 {service}[/red] / unknown service; known: {', '.join(SERVICES)}")
+        console.print(
+            f"[red]未知服务 {service}[/red] / unknown service; known: {', '.join(SERVICES)}"
+        )
         raise SystemExit(2)
     if missing:
         console.print(f"[red]缺少环境变量 / missing settings:[/red] {', '.join(missing)}")
@@ -48,14 +55,20 @@ def relay_loop(relay: Relay) -> Loop:
             await relay.run(stop)
         finally:
             await relay.publisher.stop()
+
     return loop
 
 
 async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) -> None:
     assert settings.database_url and settings.kafka_bootstrap and settings.jwt_secret
     services = await open_postgres(settings.database_url)
-    bus = KafkaBus(settings.kafka_bootstrap, SERVICES, prefix=settings.topic_prefix,
-                   partitions=settings.topic_partitions, replication=settings.topic_replication)
+    bus = KafkaBus(
+        settings.kafka_bootstrap,
+        SERVICES,
+        prefix=settings.topic_prefix,
+        partitions=settings.topic_partitions,
+        replication=settings.topic_replication,
+    )
     relay = Relay(services.stores[service], bus.publisher())
     await relay.migrate()
     loops = [relay_loop(relay), *(follow(p) for p in services.projectors.values())]

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-
 from wuyi_core.auth import TokenService
 from wuyi_core.clock import Clock
 from wuyi_dashboard import create_dashboard
@@ -25,8 +24,9 @@ def create_embedded_app(services: Services, tokens: TokenService) -> FastAPI:
         async with running([follow(p) for p in services.projectors.values()]):
             yield
 
-    root = FastAPI(title="Wuyi (无疫)", lifespan=lifespan, docs_url=None, redoc_url=None,
-                   openapi_url=None)
+    root = FastAPI(
+        title="Wuyi (无疫)", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
     root.mount("/registry", registry_app(services.registry, tokens))
     root.mount("/", create_dashboard(services=list(services.stores)))
     return root

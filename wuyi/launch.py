@@ -15,8 +15,14 @@ from wuyi.demo import TENANT, DemoSize, seed
 from wuyi.embedded import create_embedded_app, open_embedded
 
 
-def run_embedded(path: Path, host: str, port: int, demo: bool, console: Console,
-                 progress_bar: Callable[[], Progress]) -> None:
+def run_embedded(
+    path: Path,
+    host: str,
+    port: int,
+    demo: bool,
+    console: Console,
+    progress_bar: Callable[[], Progress],
+) -> None:
     data = DataDir(path)
     try:
         data.lock()
@@ -29,22 +35,36 @@ def run_embedded(path: Path, host: str, port: int, demo: bool, console: Console,
         data.unlock()
 
 
-async def _serve(path: Path, host: str, port: int, demo: bool, console: Console,
-                 progress_bar: Callable[[], Progress]) -> None:
+async def _serve(
+    path: Path,
+    host: str,
+    port: int,
+    demo: bool,
+    console: Console,
+    progress_bar: Callable[[], Progress],
+) -> None:
     services, tokens = await open_embedded(path)
     try:
         if demo:
             with progress_bar() as bar:
                 task = bar.add_task("生成示范县 / seeding the demo county", total=None)
-                await seed(services.registry, DemoSize(),
-                           lambda _, done, total: bar.update(task, completed=done, total=total))
+                await seed(
+                    services.registry,
+                    DemoSize(),
+                    lambda _, done, total: bar.update(task, completed=done, total=total),
+                )
         url = f"http://{host}:{port}/"
-        console.print(f"无疫 Wuyi 已启动 / running: [bold]{url}[/bold]  (数据 / data: {path.resolve()})")
+        console.print(
+            f"无疫 Wuyi 已启动 / running: [bold]{url}[/bold]  (数据 / data: {path.resolve()})"
+        )
         if demo:
-            console.print(f"示范令牌 / demo token: .venv/bin/wuyi token --data {path} "
-                          f"--tenant {TENANT} --role county_admin")
-        config = uvicorn.Config(create_embedded_app(services, tokens), host=host, port=port,
-                                log_level="warning")
+            console.print(
+                f"示范令牌 / demo token: .venv/bin/wuyi token --data {path} "
+                f"--tenant {TENANT} --role county_admin"
+            )
+        config = uvicorn.Config(
+            create_embedded_app(services, tokens), host=host, port=port, log_level="warning"
+        )
         await uvicorn.Server(config).serve()
     finally:
         await services.close()

@@ -6,9 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from wuyi_core.projection import Projector
 
@@ -25,6 +24,7 @@ def follow(projector: Projector, every: float = 1.0) -> Loop:
                 log.exception("projection %s failed to catch up", projector.projection.name)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), every)
+
     return loop
 
 

@@ -46,7 +46,9 @@ async def open_sqlite(data: DataDir, clock: Clock | None = None) -> Services:
 
 
 async def open_postgres(url: str, clock: Clock | None = None) -> Services:
-    return Services(registry=await build_registry(await PostgresDatabase.open(url, "registry"), clock))
+    return Services(
+        registry=await build_registry(await PostgresDatabase.open(url, "registry"), clock)
+    )
 
 
 @asynccontextmanager
@@ -57,8 +59,10 @@ async def services_for(data: Path | None) -> AsyncIterator[Services]:
     else:
         url = WuyiSettings().database_url
         if not url:
-            raise InvalidInput("未设置 WUYI_DATABASE_URL；嵌入式部署请加 --data 目录",
-                               "WUYI_DATABASE_URL is not set; for an embedded deployment pass --data DIR")
+            raise InvalidInput(
+                "未设置 WUYI_DATABASE_URL；嵌入式部署请加 --data 目录",
+                "WUYI_DATABASE_URL is not set; for an embedded deployment pass --data DIR",
+            )
         services = await open_postgres(url)
     try:
         yield services

@@ -6,7 +6,6 @@ import json
 import re
 
 from jsonschema import Draft202012Validator
-
 from wuyi_contracts.catalog import EVENT_TYPES
 from wuyi_contracts.generate import ASYNCAPI_FILE, SCHEMA_DIR, rendered
 from wuyi_contracts.registry import GridRegistered
@@ -15,8 +14,11 @@ TYPE_NAME = re.compile(r"^cn\.wuyi\.[a-z]+\.[a-z_]+\.[a-z_]+\.v[0-9]+$")
 
 
 def test_committed_files_match_the_models():
-    stale = [path.name for path, text in rendered().items()
-             if not path.exists() or path.read_text(encoding="utf-8") != text]
+    stale = [
+        path.name
+        for path, text in rendered().items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
     assert not stale, f"run `python -m wuyi_contracts.generate`; stale: {stale}"
 
 

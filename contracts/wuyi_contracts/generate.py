@@ -67,8 +67,14 @@ def asyncapi_document() -> dict[str, Any]:
 
 def _headers_schema() -> dict[str, Any]:
     required = ["ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_time"]
-    optional = ["ce_tenant", "ce_correlationid", "ce_causationid", "ce_actor", "ce_traceparent",
-                "ce_sequence"]
+    optional = [
+        "ce_tenant",
+        "ce_correlationid",
+        "ce_causationid",
+        "ce_actor",
+        "ce_traceparent",
+        "ce_sequence",
+    ]
     return {
         "type": "object",
         "required": [*required, "ce_tenant"],
@@ -78,9 +84,7 @@ def _headers_schema() -> dict[str, Any]:
 
 def rendered() -> dict[Path, str]:
     """Every generated file and its exact text."""
-    files = {
-        SCHEMA_DIR / f"{name}.json": _dump(schema) for name, schema in event_schemas().items()
-    }
+    files = {SCHEMA_DIR / f"{name}.json": _dump(schema) for name, schema in event_schemas().items()}
     files[ASYNCAPI_FILE] = _dump(asyncapi_document())
     return files
 

@@ -41,19 +41,42 @@ class TokenService:
         self._secret = secret
         self._clock = clock or SystemClock()
 
-    def mint(self, tenant: str, role: Role, scope: str | None, sub: str,
-             ttl: timedelta = timedelta(days=30)) -> str:
+    def mint(
+        self,
+        tenant: str,
+        role: Role,
+        scope: str | None,
+        sub: str,
+        ttl: timedelta = timedelta(days=30),
+    ) -> str:
         now = self._clock.now()
-        claims = {"iss": ISSUER, "sub": sub, "tenant": tenant, "role": role.value,
-                  "scope": scope, "iat": now, "exp": now + ttl}
+        claims = {
+            "iss": ISSUER,
+            "sub": sub,
+            "tenant": tenant,
+            "role": role.value,
+            "scope": scope,
+            "iat": now,
+            "exp": now + ttl,
+        }
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def verify(self, token: str) -> Principal:
         try:
-            claims = jwt.decode(token, self._secret, algorithms=["HS256"], issuer=ISSUER,
-                                options={"require": ["exp", "sub", "iss"]})
-            return Principal(sub=claims["sub"], tenant=claims["tenant"],
-                             role=Role(claims["role"]), scope=claims.get("scope"))
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=["HS256"],
+                issuer=ISSUER,
+                options={"require": ["exp", "sub", "iss"]},
+            )
+            return Principal(
+                sub=claims["sub"],
+                tenant=claims["tenant"],
+                role=Role(claims["role"]),
+                scope=claims.get("scope"),
+            )
         except (jwt.PyJWTError, KeyError, ValueError) as err:
-            raise Unauthorized("登录凭证无效或已过期，请重新获取令牌",
-                               f"invalid or expired token: {err}") from err
+            raise Unauthorized(
+                "登录凭证无效或已过期，请重新获取令牌", f"invalid or expired token: {err}"
+            ) from err

@@ -15,8 +15,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
-
 from wuyi_contracts.envelope import Envelope
+
 from wuyi_core.bus.port import AbstractSubscription, Delivery
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase
@@ -27,9 +27,17 @@ Handler = Callable[[Envelope, AbstractConnection], Awaitable[None]]
 
 
 class ConsumerRunner:
-    def __init__(self, name: str, db: AbstractDatabase, subscription: AbstractSubscription,
-                 handler: Handler, *, attempts: int = 5, backoff: float = 0.2,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        db: AbstractDatabase,
+        subscription: AbstractSubscription,
+        handler: Handler,
+        *,
+        attempts: int = 5,
+        backoff: float = 0.2,
+        clock: Clock | None = None,
+    ) -> None:
         self.name = name
         self.db = db
         self.subscription = subscription
@@ -57,7 +65,8 @@ class ConsumerRunner:
 
     async def process(self, delivery: Delivery) -> None:
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.attempts), reraise=True,
+            stop=stop_after_attempt(self.attempts),
+            reraise=True,
             wait=wait_exponential(multiplier=self.backoff, max=self.backoff * 30),
         )
         try:
@@ -82,8 +91,12 @@ class ConsumerRunner:
             await conn.execute(
                 "INSERT INTO dead_letters (consumer, event_id, envelope, error, attempts, "
                 "parked_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                self.name, delivery.envelope.id, delivery.envelope.model_dump_json(),
-                f"{type(err).__name__}: {err}", self.attempts, self.clock.now().isoformat(),
+                self.name,
+                delivery.envelope.id,
+                delivery.envelope.model_dump_json(),
+                f"{type(err).__name__}: {err}",
+                self.attempts,
+                self.clock.now().isoformat(),
             )
             await self._record(conn, delivery)
 
@@ -92,7 +105,8 @@ class ConsumerRunner:
         async with self.db.read() as conn:
             rows = await conn.fetch(
                 "SELECT event_id, envelope FROM dead_letters WHERE consumer = $1 "
-                "ORDER BY parked_at, event_id", self.name,
+                "ORDER BY parked_at, event_id",
+                self.name,
             )
         replayed = 0
         for row in rows:
@@ -102,7 +116,8 @@ class ConsumerRunner:
                     await self.handler(envelope, conn)
                     await conn.execute(
                         "DELETE FROM dead_letters WHERE consumer = $1 AND event_id = $2",
-                        self.name, row["event_id"],
+                        self.name,
+                        row["event_id"],
                     )
                 replayed += 1
             except Exception as err:
@@ -110,15 +125,20 @@ class ConsumerRunner:
         return replayed, len(rows) - replayed
 
     async def _seen(self, conn: AbstractConnection, event_id: str) -> bool:
-        return await conn.fetchval(
-            "SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2",
-            self.name, event_id,
-        ) is not None
+        return (
+            await conn.fetchval(
+                "SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2",
+                self.name,
+                event_id,
+            )
+            is not None
+        )
 
     async def _record(self, conn: AbstractConnection, delivery: Delivery) -> None:
         await conn.execute(
             "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)",
-            self.name, delivery.envelope.id,
+            self.name,
+            delivery.envelope.id,
         )
         if delivery.checkpoint is not None:
             await set_checkpoint(conn, *delivery.checkpoint)

@@ -68,8 +68,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)
-        body = WuyiError("服务器内部错误，请稍后重试或联系管理员",
-                         "internal error; retry later or contact the administrator").body()
+        body = WuyiError(
+            "服务器内部错误，请稍后重试或联系管理员",
+            "internal error; retry later or contact the administrator",
+        ).body()
         body["error"]["code"] = "internal"
         return JSONResponse(body, status_code=500)
 
@@ -82,8 +84,10 @@ def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None:
-        raise Unauthorized("需要登录：请在 Authorization 头中提供 Bearer 令牌",
-                           "authentication required: send an Authorization: Bearer token")
+        raise Unauthorized(
+            "需要登录：请在 Authorization 头中提供 Bearer 令牌",
+            "authentication required: send an Authorization: Bearer token",
+        )
     tokens: TokenService = request.app.state.tokens
     return tokens.verify(credentials.credentials)
 
@@ -101,8 +105,9 @@ def if_match(request: Request) -> int | None:
         return None
     value = raw.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
-        raise InvalidInput("If-Match 必须是资源的版本号", "If-Match must be the resource version",
-                           "If-Match")
+        raise InvalidInput(
+            "If-Match 必须是资源的版本号", "If-Match must be the resource version", "If-Match"
+        )
     return int(value)
 
 

@@ -93,15 +93,18 @@ class Projector:
                 position, applied = events[-1].position, applied + len(events)
             await conn.execute(
                 "UPDATE projections SET generation = $1, position = $2 WHERE name = $3",
-                shadow, position, self.projection.name,
+                shadow,
+                position,
+                self.projection.name,
             )
             await self._drop(conn, generation)
         if progress:
             progress(applied, applied)
         return applied
 
-    async def _apply_all(self, conn: AbstractConnection, events: Sequence[StoredEvent],
-                         t: Tables) -> None:
+    async def _apply_all(
+        self, conn: AbstractConnection, events: Sequence[StoredEvent], t: Tables
+    ) -> None:
         for event in events:
             await self.projection.apply(conn, event, t)
 

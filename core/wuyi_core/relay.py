@@ -21,8 +21,14 @@ log = logging.getLogger(__name__)
 
 
 class Relay:
-    def __init__(self, store: EventStore, publisher: AbstractPublisher, *, name: str = "relay",
-                 batch: int = 500) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        publisher: AbstractPublisher,
+        *,
+        name: str = "relay",
+        batch: int = 500,
+    ) -> None:
         self.store = store
         self.publisher = publisher
         self.name = name

@@ -24,5 +24,6 @@ async def set_checkpoint(conn: AbstractConnection, name: str, position: int) -> 
     await conn.execute(
         "INSERT INTO checkpoints (name, position) VALUES ($1, $2) "
         "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
-        name, position,
+        name,
+        position,
     )

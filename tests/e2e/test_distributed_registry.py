@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import uuid
-from pathlib import Path
 
 import asyncpg
 import httpx
@@ -21,11 +20,11 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 from jsonschema import Draft202012Validator
-
-from conftest import database_url, free_port, kafka_bootstrap, wait_for_http, wuyi_command
 from wuyi_contracts.generate import SCHEMA_DIR
 from wuyi_core.db.postgres import PostgresDatabase
 from wuyi_core.eventstore import EventStore
+
+from conftest import database_url, free_port, kafka_bootstrap, wait_for_http, wuyi_command
 
 SECRET = "distributed-test-secret-long-enough-for-hs256"
 
@@ -46,20 +45,34 @@ class Service:
     def __init__(self, url: str, prefix: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "WUYI_DATABASE_URL": url, "WUYI_KAFKA_BOOTSTRAP": kafka_bootstrap(),
-                    "WUYI_JWT_SECRET": SECRET, "WUYI_TOPIC_PREFIX": prefix}
+        self.env = {
+            **os.environ,
+            "WUYI_DATABASE_URL": url,
+            "WUYI_KAFKA_BOOTSTRAP": kafka_bootstrap(),
+            "WUYI_JWT_SECRET": SECRET,
+            "WUYI_TOPIC_PREFIX": prefix,
+        }
         self.process: subprocess.Popen[str] | None = None
 
     async def start(self) -> Service:
-        self.process = subprocess.Popen([wuyi_command(), "serve", "registry", "--port", str(self.port)],
-                                        env=self.env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(
+            [wuyi_command(), "serve", "registry", "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         await wait_for_http(f"{self.base}/registry/health", timeout=60)
         return self
 
     def token(self, tenant: str = "t1") -> dict[str, str]:
-        jwt = subprocess.run([wuyi_command(), "token", "--tenant", tenant, "--role", "county_admin"],
-                             env=self.env, capture_output=True, text=True, check=True).stdout.strip()
+        jwt = subprocess.run(
+            [wuyi_command(), "token", "--tenant", tenant, "--role", "county_admin"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         return {"Authorization": f"Bearer {jwt}"}
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
@@ -76,8 +89,12 @@ async def service(fresh_database, topic_prefix):
 
 
 async def consume(topic: str, expected: int, timeout: float = 60) -> list:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka_bootstrap(),
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=kafka_bootstrap(),
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     messages: list = []
     try:
@@ -91,15 +108,26 @@ async def consume(topic: str, expected: int, timeout: float = 60) -> list:
 
 
 async def register_tree(http: httpx.AsyncClient) -> list[str]:
-    county = (await http.post("/registry/v1/entities", json={"name": "县", "kind": "county"})).json()
-    town = (await http.post("/registry/v1/entities", json={
-        "name": "镇", "kind": "township", "parent_id": county["id"],
-        "contact": {"name": "联络员", "phone": "13800000077"}})).json()
+    county = (
+        await http.post("/registry/v1/entities", json={"name": "县", "kind": "county"})
+    ).json()
+    town = (
+        await http.post(
+            "/registry/v1/entities",
+            json={
+                "name": "镇",
+                "kind": "township",
+                "parent_id": county["id"],
+                "contact": {"name": "联络员", "phone": "13800000077"},
+            },
+        )
+    ).json()
     return [county["id"], town["id"]]
 
 
-async def test_events_on_kafka_parse_with_the_cloudevents_sdk_and_match_their_schema(service,
-                                                                                     topic_prefix):
+async def test_events_on_kafka_parse_with_the_cloudevents_sdk_and_match_their_schema(
+    service, topic_prefix
+):
     async with httpx.AsyncClient(base_url=service.base, headers=service.token()) as http:
         ids = await register_tree(http)
     messages = await consume(f"{topic_prefix}wuyi.registry.events", 2)
@@ -135,12 +163,18 @@ async def test_topics_are_created_with_the_configured_partitions(service, topic_
 async def test_a_killed_service_loses_no_event_on_the_way_to_kafka(fresh_database, topic_prefix):
     service = await Service(fresh_database, topic_prefix).start()
     async with httpx.AsyncClient(base_url=service.base, headers=service.token()) as http:
-        county = (await http.post("/registry/v1/entities",
-                                  json={"name": "县", "kind": "county"})).json()
-        responses = await asyncio.gather(*(
-            http.post("/registry/v1/entities", json={"name": f"镇{i}", "kind": "township",
-                                                     "parent_id": county["id"]})
-            for i in range(30)))
+        county = (
+            await http.post("/registry/v1/entities", json={"name": "县", "kind": "county"})
+        ).json()
+        responses = await asyncio.gather(
+            *(
+                http.post(
+                    "/registry/v1/entities",
+                    json={"name": f"镇{i}", "kind": "township", "parent_id": county["id"]},
+                )
+                for i in range(30)
+            )
+        )
     assert all(r.status_code == 201 for r in responses)
     service.stop(signal.SIGKILL)  # whatever the relay had not yet published is still in the log
 
@@ -158,9 +192,33 @@ async def test_a_killed_service_loses_no_event_on_the_way_to_kafka(fresh_databas
 
 async def test_a_service_without_settings_names_what_is_missing():
     env = {k: v for k, v in os.environ.items() if not k.startswith("WUYI_")}
-    result = subprocess.run([wuyi_command(), "serve", "registry"], env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [wuyi_command(), "serve", "registry"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert "WUYI_DATABASE_URL" in result.stderr and "WUYI_KAFKA_BOOTSTRAP" in result.stderr
 
 
+async def test_the_worker_alone_relays_what_was_appended(fresh_database, topic_prefix):
+    from wuyi_contracts.registry import EntityRenamed
+    from wuyi_core.eventstore import EventMetadata, NewEvent
+
+    db = await PostgresDatabase.open(fresh_database, "registry")
+    store = EventStore(db)
+    await store.migrate()
+    meta = EventMetadata(actor="t", role="county_admin", correlation_id="c")
+    for n in range(5):
+        event = NewEvent(EntityRenamed(entity_id="e", name=str(n), previous_name=""))
+        await store.append("t1", "e", n, [event], meta)
+    await db.close()
+    env = Service(fresh_database, topic_prefix).env
+    worker = subprocess.Popen([wuyi_command(), "serve", "registry", "--worker"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        messages = await consume(f"{topic_prefix}wuyi.registry.events", 5)
+        assert [m.value for m in messages] == [
+            json.dumps({"entity_id": "e", "name": str(n), "previous_name": ""},
+                       separators=(",", ":")).encode() for n in range(5)]
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0

@@ -28,7 +28,10 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [WUYI, "up", "--data", str(data), "--port", str(self.port), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     async def ready(self) -> Server:
         await wait_for_http(f"{self.url}/registry/health", timeout=90)
@@ -63,8 +66,12 @@ async def test_up_with_demo_serves_the_county_dashboard_and_openapi(demo):
 
 async def test_a_second_up_on_the_same_data_folder_fails_clearly(demo):
     data, _ = demo
-    second = subprocess.run([WUYI, "up", "--data", str(data), "--port", str(free_port())],
-                            capture_output=True, text=True, timeout=60)
+    second = subprocess.run(
+        [WUYI, "up", "--data", str(data), "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert second.returncode == 2
     assert "已被另一个 wuyi up 进程使用" in second.stderr and "in use" in second.stderr
 
@@ -82,17 +89,29 @@ async def test_data_survives_a_killed_server(tmp_path):
 
 async def test_a_seeded_demo_is_not_seeded_twice(tmp_path):
     run("demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1", "--grids", "1")
-    again = run("demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1",
-                "--grids", "1")
+    again = run(
+        "demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1", "--grids", "1"
+    )
     assert "'accepted': 0" in again.stderr
 
 
 def test_import_roster_from_the_command_line_reports_rows(tmp_path):
     roster = tmp_path / "roster.csv"
-    roster.write_text("record,code,name,kind,parent_code\nentity,C,示范县,county,\n"
-                      "entity,T,东安镇,township,C\nentity,X,坏,castle,C\n", encoding="utf-8")
-    first = run("import", "roster", "--data", str(tmp_path / "d"), "--tenant", "demo",
-                str(roster), check=False)
+    roster.write_text(
+        "record,code,name,kind,parent_code\nentity,C,示范县,county,\n"
+        "entity,T,东安镇,township,C\nentity,X,坏,castle,C\n",
+        encoding="utf-8",
+    )
+    first = run(
+        "import",
+        "roster",
+        "--data",
+        str(tmp_path / "d"),
+        "--tenant",
+        "demo",
+        str(roster),
+        check=False,
+    )
     assert first.returncode == 1  # a row was rejected
     assert "accepted 2" in first.stderr and "rejected 1" in first.stderr and "kind" in first.stderr
     again = run("import", "roster", "--data", str(tmp_path / "d"), str(roster), check=False)
@@ -112,7 +131,9 @@ def test_audit_verify_passes_then_names_an_altered_event(tmp_path):
     assert "intact" in run("audit", "verify", "--data", str(tmp_path)).stderr
     with sqlite3.connect(tmp_path / "registry.db") as conn:
         conn.execute("DROP TRIGGER events_no_update")
-        conn.execute("UPDATE events SET data = replace(data, '示范县', '篡改县') WHERE position = 1")
+        conn.execute(
+            "UPDATE events SET data = replace(data, '示范县', '篡改县') WHERE position = 1"
+        )
     failed = run("audit", "verify", "--data", str(tmp_path), check=False)
     assert failed.returncode == 1
     assert "position 1" in failed.stderr and "altered" in failed.stderr
@@ -122,4 +143,3 @@ def test_token_without_data_or_secret_explains_what_to_do(monkeypatch):
     monkeypatch.delenv("WUYI_JWT_SECRET", raising=False)
     result = run("token", "--tenant", "demo", "--role", "county_admin", check=False)
     assert result.returncode == 2 and "--data" in result.stderr
-

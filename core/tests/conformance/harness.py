@@ -25,8 +25,15 @@ class BusHarness:
     runners: list[ConsumerRunner] = field(default_factory=list)
 
     @classmethod
-    async def create(cls, kind: str, store: EventStore, consumer_db: AbstractDatabase,
-                     bootstrap: str | None, prefix: str, partitions: int = 3) -> BusHarness:
+    async def create(
+        cls,
+        kind: str,
+        store: EventStore,
+        consumer_db: AbstractDatabase,
+        bootstrap: str | None,
+        prefix: str,
+        partitions: int = 3,
+    ) -> BusHarness:
         if kind == "embedded":
             return cls(kind, store, consumer_db, EmbeddedBus({"registry": store}))
         bus = KafkaBus(bootstrap or "", ["registry"], prefix=prefix, partitions=partitions)
@@ -47,8 +54,14 @@ class BusHarness:
         self.runners.append(runner)
         return runner
 
-    async def run_until(self, runner: ConsumerRunner, done: asyncio.Event | None = None,
-                        *, condition=None, timeout: float = 30) -> None:
+    async def run_until(
+        self,
+        runner: ConsumerRunner,
+        done: asyncio.Event | None = None,
+        *,
+        condition=None,
+        timeout: float = 30,
+    ) -> None:
         """Run ``runner`` until ``condition()`` holds, then stop it cleanly."""
         stop = asyncio.Event()
         task = asyncio.create_task(runner.run(stop, poll=0.1))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
+from wuyi_contracts.registry import EntityRenamed
 from wuyi_core.audit import verify_chains
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
-from wuyi_contracts.registry import EntityRenamed
 
 META = EventMetadata(actor="tester", role="county_admin", correlation_id="c-1")
 
@@ -26,10 +25,16 @@ async def store(db) -> EventStore:
     store = EventStore(db)
     await store.migrate()
     for entity in ("a", "b"):
-        await store.append("t1", entity, 0, [
-            NewEvent(EntityRenamed(entity_id=entity, name=f"{entity}{n}", previous_name="x"))
-            for n in range(3)
-        ], META)
+        await store.append(
+            "t1",
+            entity,
+            0,
+            [
+                NewEvent(EntityRenamed(entity_id=entity, name=f"{entity}{n}", previous_name="x"))
+                for n in range(3)
+            ],
+            META,
+        )
     return store
 
 

@@ -5,11 +5,11 @@ duplicates, failures retried then parked while the consumer goes on."""
 from __future__ import annotations
 
 import pytest
-
-from conftest import kafka_bootstrap
 from wuyi_contracts.registry import EntityRenamed
 from wuyi_core.db.sqlite import SQLiteDatabase
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
+
+from conftest import kafka_bootstrap
 
 from .harness import BusHarness
 
@@ -36,8 +36,12 @@ async def harness(request, tmp_path, topic_prefix):
 
 
 async def record_effect(envelope, conn):
-    await conn.execute("INSERT INTO effects VALUES ($1, $2, $3)", envelope.id,
-                       envelope.subject, envelope.data["name"])
+    await conn.execute(
+        "INSERT INTO effects VALUES ($1, $2, $3)",
+        envelope.id,
+        envelope.subject,
+        envelope.data["name"],
+    )
 
 
 async def effects(harness):
@@ -48,13 +52,16 @@ async def effects(harness):
 async def count_at_least(harness, n):
     async def check():
         return len(await effects(harness)) >= n
+
     return check
 
 
 async def append_many(store, entities=("a", "b", "c"), per=4):
     for n in range(1, per + 1):
         for entity in entities:
-            await store.append("t1", entity, n - 1, [renamed(entity, n, secret="13800000000")], META)
+            await store.append(
+                "t1", entity, n - 1, [renamed(entity, n, secret="13800000000")], META
+            )
 
 
 async def test_every_event_is_delivered_once_in_order_per_aggregate(harness):
@@ -66,7 +73,9 @@ async def test_every_event_is_delivered_once_in_order_per_aggregate(harness):
     rows = await effects(harness)
     assert len(rows) == 12 and len({r["event_id"] for r in rows}) == 12
     for entity in "abc":
-        assert [r["name"] for r in rows if r["entity"] == entity] == [f"{entity}-{n}" for n in range(1, 5)]
+        assert [r["name"] for r in rows if r["entity"] == entity] == [
+            f"{entity}-{n}" for n in range(1, 5)
+        ]
 
 
 async def test_envelopes_carry_no_private_data(harness):

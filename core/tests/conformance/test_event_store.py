@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from wuyi_contracts.registry import EntityRenamed
 from wuyi_core.errors import ConcurrencyConflict, KeyTaken
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
@@ -14,7 +13,9 @@ META = EventMetadata(actor="tester", role="county_admin", correlation_id="c-1")
 
 
 def renamed(n: int, entity: str = "e-1") -> NewEvent:
-    return NewEvent(EntityRenamed(entity_id=entity, name=f"name {n}", previous_name=f"name {n-1}"))
+    return NewEvent(
+        EntityRenamed(entity_id=entity, name=f"name {n}", previous_name=f"name {n - 1}")
+    )
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 
 from aiokafka import AIOKafkaConsumer
-
-from conftest import kafka_bootstrap
 from wuyi_contracts.envelope import Envelope
 from wuyi_contracts.registry import EntityRenamed
 from wuyi_core.bus.kafka import KafkaBus
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
 from wuyi_core.relay import Relay
+
+from conftest import kafka_bootstrap
 
 META = EventMetadata(actor="tester", role="county_admin", correlation_id="c-1")
 WRITERS, EVENTS_EACH = 8, 25
@@ -25,8 +25,12 @@ async def writer(store: EventStore, n: int) -> None:
 
 
 async def read_topic(bus: KafkaBus, expected: int) -> list[Envelope]:
-    consumer = AIOKafkaConsumer(bus.topic("registry"), bootstrap_servers=bus.bootstrap,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bus.topic("registry"),
+        bootstrap_servers=bus.bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     received: list[Envelope] = []
     try:
@@ -36,8 +40,9 @@ async def read_topic(bus: KafkaBus, expected: int) -> list[Envelope]:
                 for messages in batch.values():
                     received += [Envelope.from_kafka(list(m.headers), m.value) for m in messages]
             extra = await consumer.getmany(timeout_ms=1000)  # nothing more may arrive
-            received += [Envelope.from_kafka(list(m.headers), m.value)
-                         for ms in extra.values() for m in ms]
+            received += [
+                Envelope.from_kafka(list(m.headers), m.value) for ms in extra.values() for m in ms
+            ]
     finally:
         await consumer.stop()
     return received

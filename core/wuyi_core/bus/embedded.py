@@ -26,15 +26,18 @@ class EmbeddedBus(AbstractBus):
     def publisher(self) -> AbstractPublisher | None:
         return None
 
-    def subscribe(self, consumer: str, services: Sequence[str],
-                  db: AbstractDatabase) -> AbstractSubscription:
-        return EmbeddedSubscription(consumer, {s: self._stores[s] for s in services}, db,
-                                    self._batch)
+    def subscribe(
+        self, consumer: str, services: Sequence[str], db: AbstractDatabase
+    ) -> AbstractSubscription:
+        return EmbeddedSubscription(
+            consumer, {s: self._stores[s] for s in services}, db, self._batch
+        )
 
 
 class EmbeddedSubscription(AbstractSubscription):
-    def __init__(self, consumer: str, stores: Mapping[str, EventStore], db: AbstractDatabase,
-                 batch: int) -> None:
+    def __init__(
+        self, consumer: str, stores: Mapping[str, EventStore], db: AbstractDatabase, batch: int
+    ) -> None:
         self._consumer = consumer
         self._stores = stores
         self._db = db

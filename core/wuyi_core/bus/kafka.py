@@ -9,21 +9,29 @@ absorbed by the processed-ids table.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
-
 from wuyi_contracts.catalog import topic_for
 from wuyi_contracts.envelope import Envelope
+
 from wuyi_core.bus.port import AbstractBus, AbstractPublisher, AbstractSubscription, Delivery
 from wuyi_core.db.port import AbstractDatabase
 
 
 class KafkaBus(AbstractBus):
-    def __init__(self, bootstrap: str, services: Sequence[str], *, prefix: str = "",
-                 partitions: int = 3, replication: int = 1) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        services: Sequence[str],
+        *,
+        prefix: str = "",
+        partitions: int = 3,
+        replication: int = 1,
+    ) -> None:
         self.bootstrap = bootstrap
         self.services = tuple(services)
         self.prefix = prefix
@@ -39,20 +47,23 @@ class KafkaBus(AbstractBus):
         await admin.start()
         try:
             for service in self.services:
-                topic = NewTopic(self.topic(service), self.partitions, self.replication,
-                                 topic_configs={"retention.ms": "-1", "retention.bytes": "-1"})
-                try:
+                topic = NewTopic(
+                    self.topic(service),
+                    self.partitions,
+                    self.replication,
+                    topic_configs={"retention.ms": "-1", "retention.bytes": "-1"},
+                )
+                with contextlib.suppress(TopicAlreadyExistsError):
                     await admin.create_topics([topic])
-                except TopicAlreadyExistsError:
-                    pass
         finally:
             await admin.close()
 
     def publisher(self) -> AbstractPublisher:
         return KafkaPublisher(self)
 
-    def subscribe(self, consumer: str, services: Sequence[str],
-                  db: AbstractDatabase) -> AbstractSubscription:
+    def subscribe(
+        self, consumer: str, services: Sequence[str], db: AbstractDatabase
+    ) -> AbstractSubscription:
         return KafkaSubscription(self, consumer, services)
 
 
@@ -60,8 +71,11 @@ class KafkaPublisher(AbstractPublisher):
     def __init__(self, bus: KafkaBus) -> None:
         self._bus = bus
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=bus.bootstrap, enable_idempotence=True, acks="all",
-            linger_ms=5, request_timeout_ms=30000,
+            bootstrap_servers=bus.bootstrap,
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=5,
+            request_timeout_ms=30000,
         )
 
     async def start(self) -> None:
@@ -71,8 +85,10 @@ class KafkaPublisher(AbstractPublisher):
     async def publish(self, envelopes: Sequence[Envelope]) -> None:
         futures = [
             await self._producer.send(
-                self._bus.topic(envelope.service), value=envelope.kafka_value(),
-                key=envelope.subject.encode(), headers=envelope.kafka_headers(),
+                self._bus.topic(envelope.service),
+                value=envelope.kafka_value(),
+                key=envelope.subject.encode(),
+                headers=envelope.kafka_headers(),
             )
             for envelope in envelopes
         ]
@@ -87,8 +103,12 @@ class KafkaSubscription(AbstractSubscription):
         self._bus = bus
         self._topics = [bus.topic(s) for s in services]
         self._consumer = AIOKafkaConsumer(
-            *self._topics, bootstrap_servers=bus.bootstrap, group_id=f"{bus.prefix}{consumer}",
-            enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=500,
+            *self._topics,
+            bootstrap_servers=bus.bootstrap,
+            group_id=f"{bus.prefix}{consumer}",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=500,
         )
         self._offsets: dict[TopicPartition, int] = {}
 

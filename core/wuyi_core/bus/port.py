@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wuyi_contracts.envelope import Envelope
+
 from wuyi_core.db.port import AbstractDatabase
 
 
@@ -54,5 +55,6 @@ class AbstractBus(ABC):
         """The publisher a relay feeds; None when the bus reads the logs directly."""
 
     @abstractmethod
-    def subscribe(self, consumer: str, services: Sequence[str],
-                  db: AbstractDatabase) -> AbstractSubscription: ...
+    def subscribe(
+        self, consumer: str, services: Sequence[str], db: AbstractDatabase
+    ) -> AbstractSubscription: ...

@@ -44,7 +44,9 @@ class AbstractDatabase(ABC):
     dialect: Dialect
 
     @abstractmethod
-    def transaction(self, lock: str | None = None) -> AbstractAsyncContextManager[AbstractConnection]:
+    def transaction(
+        self, lock: str | None = None
+    ) -> AbstractAsyncContextManager[AbstractConnection]:
         """A write transaction; commits on normal exit, rolls back on an exception."""
 
     @abstractmethod

@@ -54,7 +54,9 @@ class PostgresDatabase(AbstractDatabase):
     async def transaction(self, lock: str | None = None) -> AsyncIterator[AbstractConnection]:
         async with self._pool.acquire() as conn, conn.transaction():
             if lock is not None:
-                await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"{self.schema}:{lock}")
+                await conn.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext($1))", f"{self.schema}:{lock}"
+                )
             yield PostgresConnection(conn)
 
     @asynccontextmanager

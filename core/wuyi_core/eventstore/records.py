@@ -27,7 +27,9 @@ class EventMetadata:
 
     @classmethod
     def system(cls, reason: str, correlation_id: str | None = None) -> EventMetadata:
-        return cls(actor=f"system:{reason}", role="system", correlation_id=correlation_id or new_id())
+        return cls(
+            actor=f"system:{reason}", role="system", correlation_id=correlation_id or new_id()
+        )
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,16 @@ class EventStore:
             stored = []
             recorded_at = self.clock.now()
             for offset, event in enumerate(events, start=1):
-                record = _stored(tenant, stream_id, event, metadata, recorded_at,
-                                 position + offset, version + offset, prev_hash)
+                record = _stored(
+                    tenant,
+                    stream_id,
+                    event,
+                    metadata,
+                    recorded_at,
+                    position + offset,
+                    version + offset,
+                    prev_hash,
+                )
                 await conn.execute(_INSERT, *_row(record))
                 prev_hash = record.hash
                 stored.append(record)
@@ -82,7 +90,8 @@ class EventStore:
         async with self.db.read() as conn:
             rows = await conn.fetch(
                 f"{_SELECT} WHERE tenant = $1 AND stream_id = $2 ORDER BY stream_version",
-                tenant, stream_id,
+                tenant,
+                stream_id,
             )
         return [_from_row(row) for row in rows]
 
@@ -95,7 +104,9 @@ class EventStore:
         async with self.db.read() as conn:
             return int(await conn.fetchval("SELECT COALESCE(MAX(position), 0) FROM events"))
 
-    async def _head_of(self, conn: AbstractConnection, tenant: str, stream_id: str) -> tuple[int, str]:
+    async def _head_of(
+        self, conn: AbstractConnection, tenant: str, stream_id: str
+    ) -> tuple[int, str]:
         row = await conn.fetchrow(
             "SELECT tenant, stream_version, hash FROM events WHERE stream_id = $1 "
             "ORDER BY stream_version DESC LIMIT 1",
@@ -107,8 +118,9 @@ class EventStore:
             raise ConcurrencyConflict(stream_id, 0, int(row["stream_version"]))
         return int(row["stream_version"]), str(row["hash"])
 
-    async def _claim(self, conn: AbstractConnection, tenant: str, stream_id: str,
-                     keys: Sequence[tuple[str, str]]) -> None:
+    async def _claim(
+        self, conn: AbstractConnection, tenant: str, stream_id: str, keys: Sequence[tuple[str, str]]
+    ) -> None:
         for key, field in keys:
             holder = await conn.fetchval(
                 "SELECT stream_id FROM stream_keys WHERE tenant = $1 AND key = $2", tenant, key
@@ -118,15 +130,20 @@ class EventStore:
             if holder is None:
                 await conn.execute(
                     "INSERT INTO stream_keys (tenant, key, stream_id) VALUES ($1, $2, $3)",
-                    tenant, key, stream_id,
+                    tenant,
+                    key,
+                    stream_id,
                 )
 
-    async def _release(self, conn: AbstractConnection, tenant: str, stream_id: str,
-                       keys: Sequence[str]) -> None:
+    async def _release(
+        self, conn: AbstractConnection, tenant: str, stream_id: str, keys: Sequence[str]
+    ) -> None:
         for key in keys:
             await conn.execute(
                 "DELETE FROM stream_keys WHERE tenant = $1 AND key = $2 AND stream_id = $3",
-                tenant, key, stream_id,
+                tenant,
+                key,
+                stream_id,
             )
 
     async def key_holder(self, tenant: str, key: str) -> str | None:
@@ -138,34 +155,66 @@ class EventStore:
 
 
 async def read_all(conn: AbstractConnection, after: int, limit: int) -> list[StoredEvent]:
-    rows = await conn.fetch(f"{_SELECT} WHERE position > $1 ORDER BY position LIMIT $2", after, limit)
+    rows = await conn.fetch(
+        f"{_SELECT} WHERE position > $1 ORDER BY position LIMIT $2", after, limit
+    )
     return [_from_row(row) for row in rows]
 
 
-_COLUMNS = ("position, tenant, stream_id, stream_version, event_id, type, data, private, "
-            "metadata, recorded_at, prev_hash, hash")
+_COLUMNS = (
+    "position, tenant, stream_id, stream_version, event_id, type, data, private, "
+    "metadata, recorded_at, prev_hash, hash"
+)
 _SELECT = f"SELECT {_COLUMNS} FROM events"
-_INSERT = (f"INSERT INTO events ({_COLUMNS}) "
-           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+_INSERT = (
+    f"INSERT INTO events ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+)
 
 
-def _stored(tenant: str, stream_id: str, event: NewEvent, metadata: EventMetadata,
-            recorded_at: datetime, position: int, version: int, prev_hash: str) -> StoredEvent:
+def _stored(
+    tenant: str,
+    stream_id: str,
+    event: NewEvent,
+    metadata: EventMetadata,
+    recorded_at: datetime,
+    position: int,
+    version: int,
+    prev_hash: str,
+) -> StoredEvent:
     # Round-trip the data through JSON so the hash covers exactly what is stored and read back.
     data = json.loads(event.data.model_dump_json())
     private = json.loads(canonical_json(event.private)) if event.private is not None else None
-    draft = StoredEvent(position, tenant, stream_id, version, event.event_id, event.type, data,
-                        private, metadata, recorded_at, prev_hash, "")
+    draft = StoredEvent(
+        position,
+        tenant,
+        stream_id,
+        version,
+        event.event_id,
+        event.type,
+        data,
+        private,
+        metadata,
+        recorded_at,
+        prev_hash,
+        "",
+    )
     return StoredEvent(**{**draft.__dict__, "hash": draft.content_hash()})
 
 
 def _row(event: StoredEvent) -> tuple[Any, ...]:
     return (
-        event.position, event.tenant, event.stream_id, event.stream_version, event.event_id,
-        event.type, canonical_json(event.data),
+        event.position,
+        event.tenant,
+        event.stream_id,
+        event.stream_version,
+        event.event_id,
+        event.type,
+        canonical_json(event.data),
         None if event.private is None else canonical_json(event.private),
-        canonical_json(asdict(event.metadata)), event.recorded_at.isoformat(),
-        event.prev_hash, event.hash,
+        canonical_json(asdict(event.metadata)),
+        event.recorded_at.isoformat(),
+        event.prev_hash,
+        event.hash,
     )
 
 

@@ -25,13 +25,21 @@ class Registry:
     projector: Projector
     reads: RegistryReads
 
-    async def write(self, principal: Principal, correlation_id: str, tenant: str,
-                    stream_id: str, expected_version: int, events: list[NewEvent],
-                    **keys: Any) -> None:
+    async def write(
+        self,
+        principal: Principal,
+        correlation_id: str,
+        tenant: str,
+        stream_id: str,
+        expected_version: int,
+        events: list[NewEvent],
+        **keys: Any,
+    ) -> None:
         """Append, then bring the read model up to date so the caller reads its own write."""
         if events:
-            metadata = EventMetadata(actor=principal.sub, role=principal.role.value,
-                                     correlation_id=correlation_id)
+            metadata = EventMetadata(
+                actor=principal.sub, role=principal.role.value, correlation_id=correlation_id
+            )
             await self.store.append(tenant, stream_id, expected_version, events, metadata, **keys)
         await self.projector.catch_up()
 
@@ -43,5 +51,3 @@ async def build_registry(db: AbstractDatabase, clock: Clock | None = None) -> Re
     await projector.migrate()
     await projector.catch_up()
     return Registry(store, projector, RegistryReads(projector))
-
-

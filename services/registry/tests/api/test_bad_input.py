@@ -9,12 +9,20 @@ BAD = [
     ("post", "/registry/v1/entities", {"name": "x", "kind": "castle"}, "kind"),
     ("post", "/registry/v1/entities", {"name": "   ", "kind": "county"}, "name"),
     ("post", "/registry/v1/entities", {"name": "x", "kind": "county", "extra": 1}, "extra"),
-    ("post", "/registry/v1/entities",
-     {"name": "x", "kind": "county", "contact": {"name": "a", "phone": "abc"}}, "contact.phone"),
+    (
+        "post",
+        "/registry/v1/entities",
+        {"name": "x", "kind": "county", "contact": {"name": "a", "phone": "abc"}},
+        "contact.phone",
+    ),
     ("post", "/registry/v1/entities", {"name": "x", "kind": "county", "code": "有 空格"}, "code"),
     ("post", "/registry/v1/grids", {"name": "g", "level": 4, "entity_id": "e"}, "level"),
-    ("post", "/registry/v1/grids", {"name": "g", "level": 1, "entity_id": "e",
-                                    "households": -1}, "households"),
+    (
+        "post",
+        "/registry/v1/grids",
+        {"name": "g", "level": 1, "entity_id": "e", "households": -1},
+        "households",
+    ),
     ("post", "/registry/v1/grids", {"name": "g", "level": 1, "entity_id": "missing"}, "entity_id"),
     ("post", "/registry/v1/entities/{village}/rename", {"name": ""}, "name"),
     ("post", "/registry/v1/entities/{village}/move", {}, "parent_id"),
@@ -31,8 +39,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("method", "path", "body", "field"), BAD)
-async def test_bad_input_is_4xx_naming_the_field_and_writes_nothing(api, county_tree, method,
-                                                                    path, body, field):
+async def test_bad_input_is_4xx_naming_the_field_and_writes_nothing(
+    api, county_tree, method, path, body, field
+):
     grid = await api.grid("一级网格", 1, county_tree["town"]["id"])
     head = await api.registry.store.head()
     url = path.format(village=county_tree["village"]["id"], grid=grid["id"])
@@ -46,8 +55,11 @@ async def test_bad_input_is_4xx_naming_the_field_and_writes_nothing(api, county_
 
 
 async def test_malformed_json_is_422_not_500(api):
-    response = await api.http.post("/registry/v1/entities", content=b"{not json",
-                                   headers={**api.auth(), "content-type": "application/json"})
+    response = await api.http.post(
+        "/registry/v1/entities",
+        content=b"{not json",
+        headers={**api.auth(), "content-type": "application/json"},
+    )
     assert response.status_code == 422
     assert response.json()["error"]["message_zh"]
 

@@ -6,8 +6,14 @@ from __future__ import annotations
 async def chain(api, tree):
     g1 = await api.grid("东安镇一级网格", 1, tree["town"]["id"], code="G1")
     g2 = await api.grid("西山村二级网格", 2, tree["village"]["id"], g1["id"], code="G2")
-    g3 = await api.grid("第一网格", 3, tree["village"]["id"], g2["id"], households=15,
-                        leader={"name": "网格长甲", "phone": "13800000011"})
+    g3 = await api.grid(
+        "第一网格",
+        3,
+        tree["village"]["id"],
+        g2["id"],
+        households=15,
+        leader={"name": "网格长甲", "phone": "13800000011"},
+    )
     return g1, g2, g3
 
 
@@ -19,9 +25,15 @@ async def test_a_three_level_chain_registers(api, county_tree):
 
 async def test_a_level_three_grid_under_a_level_one_grid_is_422(api, county_tree):
     g1, _, _ = await chain(api, county_tree)
-    response = await api.post("/registry/v1/grids", {
-        "name": "错网格", "level": 3, "entity_id": county_tree["village"]["id"],
-        "parent_grid_id": g1["id"]})
+    response = await api.post(
+        "/registry/v1/grids",
+        {
+            "name": "错网格",
+            "level": 3,
+            "entity_id": county_tree["village"]["id"],
+            "parent_grid_id": g1["id"],
+        },
+    )
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["field"] == "parent_grid_id" and "2级网格" in error["message_zh"]
@@ -29,9 +41,15 @@ async def test_a_level_three_grid_under_a_level_one_grid_is_422(api, county_tree
 
 async def test_a_parent_grid_of_an_unrelated_entity_is_refused(api, county_tree):
     g1, g2, _ = await chain(api, county_tree)
-    response = await api.post("/registry/v1/grids", {
-        "name": "社区网格", "level": 3, "entity_id": county_tree["community"]["id"],
-        "parent_grid_id": g2["id"]})
+    response = await api.post(
+        "/registry/v1/grids",
+        {
+            "name": "社区网格",
+            "level": 3,
+            "entity_id": county_tree["community"]["id"],
+            "parent_grid_id": g2["id"],
+        },
+    )
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "parent_grid_id"
 
@@ -47,8 +65,11 @@ async def test_list_grids_of_an_entity_by_level(api, county_tree):
 
 async def test_grid_leaders_are_hidden_from_readers_outside_maintenance(api, county_tree):
     _, _, g3 = await chain(api, county_tree)
-    seen = (await api.get(f"/registry/v1/grids/{g3['id']}", role="grid_member",
-                          scope=county_tree["village"]["id"])).json()
+    seen = (
+        await api.get(
+            f"/registry/v1/grids/{g3['id']}", role="grid_member", scope=county_tree["village"]["id"]
+        )
+    ).json()
     assert seen["leader"] is None and seen["households"] == 15
 
 
@@ -71,7 +92,10 @@ async def test_a_grid_moves_to_another_parent_of_the_level_above(api, county_tre
 
 
 async def test_a_grid_member_cannot_register_grids(api, county_tree):
-    response = await api.post("/registry/v1/grids", {
-        "name": "x", "level": 1, "entity_id": county_tree["town"]["id"]},
-        role="grid_member", scope=county_tree["town"]["id"])
+    response = await api.post(
+        "/registry/v1/grids",
+        {"name": "x", "level": 1, "entity_id": county_tree["town"]["id"]},
+        role="grid_member",
+        scope=county_tree["town"]["id"],
+    )
     assert response.status_code == 403

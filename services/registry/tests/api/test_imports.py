@@ -7,16 +7,27 @@ import io
 from openpyxl import Workbook
 
 ROWS = [
-    ["类别", "编码", "名称", "类型", "上级编码", "所属主体编码", "网格级别", "联系人", "联系电话", "户数"],
+    [
+        "类别",
+        "编码",
+        "名称",
+        "类型",
+        "上级编码",
+        "所属主体编码",
+        "网格级别",
+        "联系人",
+        "联系电话",
+        "户数",
+    ],
     ["主体", "C", "示范县", "county", "", "", "", "", "", ""],
     ["主体", "T1", "东安镇", "乡镇", "C", "", "", "", "", ""],
     ["主体", "V1", "西山村", "村", "T1", "", "", "联络员", "13800000001", ""],
-    ["主体", "V2", "错村", "村", "C", "", "", "", "", ""],                 # wrong parent kind
+    ["主体", "V2", "错村", "村", "C", "", "", "", "", ""],  # wrong parent kind
     ["网格", "G1", "东安一级网格", "", "", "T1", "1", "", "", ""],
     ["网格", "G2", "西山二级网格", "", "G1", "V1", "2", "", "", ""],
     ["网格", "G3", "第一网格", "", "G2", "V1", "3", "网格长", "13800000009", "12"],
-    ["网格", "G4", "坏网格", "", "G9", "V1", "3", "", "", ""],             # unknown parent code
-    ["网格", "", "无编码", "", "G2", "V1", "3", "", "", ""],              # no code
+    ["网格", "G4", "坏网格", "", "G9", "V1", "3", "", "", ""],  # unknown parent code
+    ["网格", "", "无编码", "", "G2", "V1", "3", "", "", ""],  # no code
 ]
 
 
@@ -34,8 +45,9 @@ def xlsx_bytes(rows) -> bytes:
 
 
 async def upload(api, name: str, content: bytes):
-    return await api.http.post("/registry/v1/imports", files={"file": (name, content)},
-                               headers=api.auth())
+    return await api.http.post(
+        "/registry/v1/imports", files={"file": (name, content)}, headers=api.auth()
+    )
 
 
 async def check_report(response):

@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 import pytest
-
 from wuyi_core.errors import InvalidInput
 from wuyi_registry.domain.hierarchy import check_grid_entity, check_grid_parent, check_parent
 
 
-@pytest.mark.parametrize(("kind", "parent"), [
-    ("township", "county"), ("village", "township"), ("community", "township"),
-    ("compound", "village"), ("compound", "community"), ("unit", "county"),
-    ("enterprise", "township"), ("school", "village"), ("park", "county"),
-])
+@pytest.mark.parametrize(
+    ("kind", "parent"),
+    [
+        ("township", "county"),
+        ("village", "township"),
+        ("community", "township"),
+        ("compound", "village"),
+        ("compound", "community"),
+        ("unit", "county"),
+        ("enterprise", "township"),
+        ("school", "village"),
+        ("park", "county"),
+    ],
+)
 def test_allowed_parents_follow_the_jurisdiction_hierarchy(kind, parent):
     check_parent(kind, parent)
 
 
-@pytest.mark.parametrize(("kind", "parent"), [
-    ("village", "county"), ("compound", "township"), ("township", "village"),
-    ("park", "village"), ("community", "community"),
-])
+@pytest.mark.parametrize(
+    ("kind", "parent"),
+    [
+        ("village", "county"),
+        ("compound", "township"),
+        ("township", "village"),
+        ("park", "village"),
+        ("community", "community"),
+    ],
+)
 def test_a_wrong_parent_kind_is_refused_naming_parent_id(kind, parent):
     with pytest.raises(InvalidInput) as info:
         check_parent(kind, parent)

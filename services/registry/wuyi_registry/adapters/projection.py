@@ -49,11 +49,15 @@ class RegistryProjection(Projection):
         await conn.execute(
             f"UPDATE {table} SET {assignments}, updated_at = ${n + 1}, version = ${n + 2} "
             f"WHERE id = ${n + 3}",
-            *values, event.recorded_at.isoformat(), event.stream_version, event.stream_id,
+            *values,
+            event.recorded_at.isoformat(),
+            event.stream_version,
+            event.stream_id,
         )
 
-    async def _insert(self, conn: AbstractConnection, event: StoredEvent, table: str,
-                      aggregate: str) -> None:
+    async def _insert(
+        self, conn: AbstractConnection, event: StoredEvent, table: str, aggregate: str
+    ) -> None:
         d, at = event.data, event.recorded_at.isoformat()
         private = _private(event, "contact" if aggregate == "entity" else "leader")
         if aggregate == "entity":
@@ -61,16 +65,32 @@ class RegistryProjection(Projection):
                 f"INSERT INTO {table} (id, tenant, name, kind, parent_id, code, address, contact,"
                 " closed, created_at, updated_at, version)"
                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9, $10)",
-                d["entity_id"], event.tenant, d["name"], d["kind"], d["parent_id"], d["code"],
-                d["address"], private, at, event.stream_version,
+                d["entity_id"],
+                event.tenant,
+                d["name"],
+                d["kind"],
+                d["parent_id"],
+                d["code"],
+                d["address"],
+                private,
+                at,
+                event.stream_version,
             )
         else:
             await conn.execute(
                 f"INSERT INTO {table} (id, tenant, name, level, entity_id, parent_grid_id, code,"
                 " households, leader, closed, created_at, updated_at, version)"
                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10, $11)",
-                d["grid_id"], event.tenant, d["name"], d["level"], d["entity_id"],
-                d["parent_grid_id"], d["code"], d["households"], private, at,
+                d["grid_id"],
+                event.tenant,
+                d["name"],
+                d["level"],
+                d["entity_id"],
+                d["parent_grid_id"],
+                d["code"],
+                d["households"],
+                private,
+                at,
                 event.stream_version,
             )
 

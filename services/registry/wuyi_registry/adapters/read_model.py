@@ -20,14 +20,21 @@ class RegistryReads:
     async def grid(self, tenant: str, grid_id: str) -> dict[str, Any] | None:
         return await self._one("grids", tenant, grid_id)
 
-    async def entities(self, tenant: str, parent_id: str | None, kind: str | None,
-                       limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    async def entities(
+        self, tenant: str, parent_id: str | None, kind: str | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
         filters = {"parent_id": parent_id, "kind": kind}
         return await self._list("entities", tenant, filters, "kind, name", limit, offset)
 
-    async def grids(self, tenant: str, entity_id: str | None, level: int | None,
-                    parent_grid_id: str | None, limit: int,
-                    offset: int) -> tuple[list[dict[str, Any]], int]:
+    async def grids(
+        self,
+        tenant: str,
+        entity_id: str | None,
+        level: int | None,
+        parent_grid_id: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict[str, Any]], int]:
         filters = {"entity_id": entity_id, "level": level, "parent_grid_id": parent_grid_id}
         return await self._list("grids", tenant, filters, "level, name", limit, offset)
 
@@ -36,7 +43,8 @@ class RegistryReads:
         async with self._db.read() as conn:
             t = await self._projector.tables(conn)
             rows = await conn.fetch(
-                f"SELECT tenant FROM {t['entities']} WHERE kind = 'county' ORDER BY tenant")
+                f"SELECT tenant FROM {t['entities']} WHERE kind = 'county' ORDER BY tenant"
+            )
         return [row["tenant"] for row in rows]
 
     async def lineage(self, tenant: str, entity_id: str) -> list[str]:
@@ -45,12 +53,13 @@ class RegistryReads:
             t = await self._projector.tables(conn)
             rows = await conn.fetch(
                 f"""WITH RECURSIVE up(id, parent_id, depth) AS (
-                        SELECT id, parent_id, 0 FROM {t['entities']} WHERE tenant = $1 AND id = $2
+                        SELECT id, parent_id, 0 FROM {t["entities"]} WHERE tenant = $1 AND id = $2
                         UNION ALL
-                        SELECT e.id, e.parent_id, up.depth + 1 FROM {t['entities']} e
+                        SELECT e.id, e.parent_id, up.depth + 1 FROM {t["entities"]} e
                         JOIN up ON e.id = up.parent_id WHERE e.tenant = $1)
                     SELECT id FROM up ORDER BY depth""",
-                tenant, entity_id,
+                tenant,
+                entity_id,
             )
         return [row["id"] for row in rows]
 
@@ -59,12 +68,13 @@ class RegistryReads:
             t = await self._projector.tables(conn)
             rows = await conn.fetch(
                 f"""WITH RECURSIVE down(id) AS (
-                        SELECT id FROM {t['entities']} WHERE tenant = $1 AND parent_id = $2
+                        SELECT id FROM {t["entities"]} WHERE tenant = $1 AND parent_id = $2
                         UNION ALL
-                        SELECT e.id FROM {t['entities']} e JOIN down ON e.parent_id = down.id
+                        SELECT e.id FROM {t["entities"]} e JOIN down ON e.parent_id = down.id
                         WHERE e.tenant = $1)
                     SELECT id FROM down""",
-                tenant, entity_id,
+                tenant,
+                entity_id,
             )
         return {row["id"] for row in rows}
 
@@ -73,28 +83,41 @@ class RegistryReads:
             t = await self._projector.tables(conn)
             entities = await conn.fetchval(
                 f"SELECT COUNT(*) FROM {t['entities']} WHERE tenant = $1 AND parent_id = $2 "
-                "AND closed = 0", tenant, entity_id)
+                "AND closed = 0",
+                tenant,
+                entity_id,
+            )
             grids = await conn.fetchval(
                 f"SELECT COUNT(*) FROM {t['grids']} WHERE tenant = $1 AND entity_id = $2 "
-                "AND closed = 0", tenant, entity_id)
+                "AND closed = 0",
+                tenant,
+                entity_id,
+            )
         return int(entities) + int(grids)
 
     async def open_child_grids(self, tenant: str, grid_id: str) -> int:
         async with self._db.read() as conn:
             t = await self._projector.tables(conn)
-            return int(await conn.fetchval(
-                f"SELECT COUNT(*) FROM {t['grids']} WHERE tenant = $1 AND parent_grid_id = $2 "
-                "AND closed = 0", tenant, grid_id))
+            return int(
+                await conn.fetchval(
+                    f"SELECT COUNT(*) FROM {t['grids']} WHERE tenant = $1 AND parent_grid_id = $2 "
+                    "AND closed = 0",
+                    tenant,
+                    grid_id,
+                )
+            )
 
     async def _one(self, table: str, tenant: str, key: str) -> dict[str, Any] | None:
         async with self._db.read() as conn:
             t = await self._projector.tables(conn)
             row = await conn.fetchrow(
-                f"SELECT * FROM {t[table]} WHERE tenant = $1 AND id = $2", tenant, key)
+                f"SELECT * FROM {t[table]} WHERE tenant = $1 AND id = $2", tenant, key
+            )
         return None if row is None else _decode(row)
 
-    async def _list(self, table: str, tenant: str, filters: dict[str, Any], order: str,
-                    limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    async def _list(
+        self, table: str, tenant: str, filters: dict[str, Any], order: str, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
         active = {column: value for column, value in filters.items() if value is not None}
         where = " AND ".join(["tenant = $1", *(f"{c} = ${i}" for i, c in enumerate(active, 2))])
         args = [tenant, *active.values()]
@@ -104,7 +127,11 @@ class RegistryReads:
             total = await conn.fetchval(f"SELECT COUNT(*) FROM {t[table]} WHERE {where}", *args)
             rows = await conn.fetch(
                 f"SELECT * FROM {t[table]} WHERE {where} ORDER BY {order}, id "
-                f"LIMIT ${n + 1} OFFSET ${n + 2}", *args, limit, offset)
+                f"LIMIT ${n + 1} OFFSET ${n + 2}",
+                *args,
+                limit,
+                offset,
+            )
         return [_decode(row) for row in rows], int(total)
 
 

@@ -9,21 +9,31 @@ import csv
 import io
 
 from openpyxl import load_workbook
-
 from wuyi_core.errors import InvalidInput
 
 HEADERS = {
-    "record": "record", "类别": "record",
-    "code": "code", "编码": "code",
-    "name": "name", "名称": "name",
-    "kind": "kind", "类型": "kind",
-    "parent_code": "parent_code", "上级编码": "parent_code",
-    "entity_code": "entity_code", "所属主体编码": "entity_code",
-    "level": "level", "网格级别": "level",
-    "address": "address", "地址": "address",
-    "contact_name": "contact_name", "联系人": "contact_name",
-    "contact_phone": "contact_phone", "联系电话": "contact_phone",
-    "households": "households", "户数": "households",
+    "record": "record",
+    "类别": "record",
+    "code": "code",
+    "编码": "code",
+    "name": "name",
+    "名称": "name",
+    "kind": "kind",
+    "类型": "kind",
+    "parent_code": "parent_code",
+    "上级编码": "parent_code",
+    "entity_code": "entity_code",
+    "所属主体编码": "entity_code",
+    "level": "level",
+    "网格级别": "level",
+    "address": "address",
+    "地址": "address",
+    "contact_name": "contact_name",
+    "联系人": "contact_name",
+    "contact_phone": "contact_phone",
+    "联系电话": "contact_phone",
+    "households": "households",
+    "户数": "households",
 }
 
 Rows = list[tuple[int, dict[str, str]]]
@@ -36,19 +46,26 @@ def read_roster(filename: str, content: bytes) -> Rows:
     elif filename.lower().endswith(".csv"):
         table = _csv(content)
     else:
-        raise InvalidInput("只支持 .csv 或 .xlsx 文件", "only .csv and .xlsx files are supported",
-                           "file")
+        raise InvalidInput(
+            "只支持 .csv 或 .xlsx 文件", "only .csv and .xlsx files are supported", "file"
+        )
     if not table:
         raise InvalidInput("文件为空", "the file is empty", "file")
-    columns = [HEADERS.get(str(h or "").strip().lower(), HEADERS.get(str(h or "").strip(), ""))
-               for h in table[0]]
+    columns = [
+        HEADERS.get(str(h or "").strip().lower(), HEADERS.get(str(h or "").strip(), ""))
+        for h in table[0]
+    ]
     if "record" not in columns or "name" not in columns:
-        raise InvalidInput("表头缺少“类别”或“名称”列", "header needs 'record' and 'name' columns",
-                           "file")
+        raise InvalidInput(
+            "表头缺少“类别”或“名称”列", "header needs 'record' and 'name' columns", "file"
+        )
     rows: Rows = []
     for number, cells in enumerate(table[1:], start=2):
-        values = {c: str(v).strip() for c, v in zip(columns, cells, strict=False)
-                  if c and v is not None and str(v).strip()}
+        values = {
+            c: str(v).strip()
+            for c, v in zip(columns, cells, strict=False)
+            if c and v is not None and str(v).strip()
+        }
         if values:
             rows.append((number, values))
     return rows
@@ -62,7 +79,9 @@ def _csv(content: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise InvalidInput("无法识别文件编码（请用 UTF-8）", "unreadable encoding; use UTF-8", "file")
+        raise InvalidInput(
+            "无法识别文件编码（请用 UTF-8）", "unreadable encoding; use UTF-8", "file"
+        )
     return [row for row in csv.reader(io.StringIO(text))]
 
 
@@ -70,8 +89,12 @@ def _xlsx(content: bytes) -> list[list[str]]:
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
     except Exception as err:
-        raise InvalidInput("无法读取 Excel 文件", f"cannot read the XLSX file: {err}",
-                           "file") from err
+        raise InvalidInput(
+            "无法读取 Excel 文件", f"cannot read the XLSX file: {err}", "file"
+        ) from err
     if sheet is None:
         return []
-    return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    return [
+        ["" if cell is None else str(cell) for cell in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]

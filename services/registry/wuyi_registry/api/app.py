@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
-
 from wuyi_core.auth import TokenService
 from wuyi_core.http import install_error_handlers
 
@@ -12,8 +11,13 @@ from wuyi_registry.bootstrap import Registry
 
 
 def create_app(registry: Registry, tokens: TokenService) -> FastAPI:
-    app = FastAPI(title="Wuyi registry (登记服务)", version="1.0.0",
-                  openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
+    app = FastAPI(
+        title="Wuyi registry (登记服务)",
+        version="1.0.0",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
     app.state.registry = registry
     app.state.tokens = tokens
     install_error_handlers(app)

@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, UploadFile
 from pydantic import BaseModel
-
 from wuyi_core.http import CorrelationId, CurrentPrincipal
 
 from wuyi_registry.adapters.roster_files import read_roster
@@ -40,8 +39,9 @@ def summarize(results: list[Any]) -> dict[str, Any]:
 
 
 @router.post("", response_model=ImportReport)
-async def import_roster(file: UploadFile, reg: RegistryDep, who: CurrentPrincipal,
-                        cid: CorrelationId) -> dict[str, Any]:
+async def import_roster(
+    file: UploadFile, reg: RegistryDep, who: CurrentPrincipal, cid: CorrelationId
+) -> dict[str, Any]:
     """Import a roster (工作底册) of entities and grids from CSV or XLSX."""
     rows = read_roster(file.filename or "", await file.read())
     return summarize(await import_rows(reg, who, cid, rows))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-
 from wuyi_core.auth import Principal
 
 from wuyi_registry.application.access import may_see_contacts
@@ -58,8 +57,9 @@ class GridPage(BaseModel):
     total: int
 
 
-async def shown(reg: Registry, who: Principal, view: dict[str, Any],
-                entity_key: str = "id") -> dict[str, Any]:
+async def shown(
+    reg: Registry, who: Principal, view: dict[str, Any], entity_key: str = "id"
+) -> dict[str, Any]:
     """Drop personal data the reader may not see."""
     if not may_see_contacts(who, await reg.reads.lineage(who.tenant, view[entity_key])):
         return {**view, "contact": None, "leader": None}

@@ -24,15 +24,19 @@ def in_scope(principal: Principal, lineage: Sequence[str]) -> bool:
 
 def authorize_write(principal: Principal, lineage: Sequence[str]) -> None:
     if principal.role not in WRITERS:
-        raise Forbidden(f"角色 {principal.role.value} 不能维护登记数据",
-                        f"role {principal.role.value} may not change the registry")
+        raise Forbidden(
+            f"角色 {principal.role.value} 不能维护登记数据",
+            f"role {principal.role.value} may not change the registry",
+        )
     if not in_scope(principal, lineage):
         raise Forbidden("目标不在您的管辖范围内", "the target is outside your jurisdiction scope")
 
 
 def authorize_root(principal: Principal) -> None:
     if principal.role != Role.COUNTY_ADMIN:
-        raise Forbidden("只有县级管理员可以登记县/区", "only a county admin may register the county")
+        raise Forbidden(
+            "只有县级管理员可以登记县/区", "only a county admin may register the county"
+        )
 
 
 def may_see_contacts(principal: Principal, lineage: Sequence[str]) -> bool:

@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-
 from wuyi_contracts.registry import EntityKind
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
-                                        pattern=r"^[A-Za-z0-9_.\-]+$")]
+Code = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$"
+    ),
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,19}$")
+]
 
 
 class Command(BaseModel):
@@ -30,7 +35,9 @@ class RegisterEntity(Command):
     name: Name
     kind: EntityKind
     parent_id: str | None = None
-    code: Code | None = Field(default=None, description="external code (e.g. 行政区划代码), unique per tenant")
+    code: Code | None = Field(
+        default=None, description="external code (e.g. 行政区划代码), unique per tenant"
+    )
     address: Text | None = None
     contact: ContactIn | None = None
 

@@ -20,8 +20,9 @@ def _contact(value: c.ContactIn | None) -> Contact | None:
     return Contact(value.name, value.phone) if value else None
 
 
-async def register_entity(reg: Registry, who: Principal, cid: str,
-                          cmd: c.RegisterEntity) -> dict[str, Any]:
+async def register_entity(
+    reg: Registry, who: Principal, cid: str, cmd: c.RegisterEntity
+) -> dict[str, Any]:
     parent = None
     if cmd.parent_id is None:
         authorize_root(who)
@@ -29,8 +30,9 @@ async def register_entity(reg: Registry, who: Principal, cid: str,
         parent = await load_entity(reg.store, who.tenant, cmd.parent_id, field="parent_id")
         authorize_write(who, await reg.reads.lineage(who.tenant, parent.id))
     entity_id = new_id()
-    events = rules.register(entity_id, cmd.name, cmd.kind, parent, cmd.code, cmd.address,
-                            _contact(cmd.contact))
+    events = rules.register(
+        entity_id, cmd.name, cmd.kind, parent, cmd.code, cmd.address, _contact(cmd.contact)
+    )
     draft = Entity(entity_id, cmd.name, cmd.kind, cmd.parent_id, cmd.code)
     claim = [(draft.natural_key(), "name")]
     if cmd.code:
@@ -41,30 +43,57 @@ async def register_entity(reg: Registry, who: Principal, cid: str,
     return await entity_view(reg, who.tenant, entity_id)
 
 
-async def rename_entity(reg: Registry, who: Principal, cid: str, entity_id: str,
-                        cmd: c.RenameEntity, expected: int | None = None) -> dict[str, Any]:
+async def rename_entity(
+    reg: Registry,
+    who: Principal,
+    cid: str,
+    entity_id: str,
+    cmd: c.RenameEntity,
+    expected: int | None = None,
+) -> dict[str, Any]:
     entity = await _writable(reg, who, entity_id, expected)
     events = rules.rename(entity, cmd.name)
-    keys = {"claim": [(entity.natural_key(name=cmd.name), "name")],
-            "release": [entity.natural_key()]} if events else {}
+    keys = (
+        {"claim": [(entity.natural_key(name=cmd.name), "name")], "release": [entity.natural_key()]}
+        if events
+        else {}
+    )
     await reg.write(who, cid, who.tenant, entity.id, entity.version, events, **keys)
     return await entity_view(reg, who.tenant, entity_id)
 
 
-async def move_entity(reg: Registry, who: Principal, cid: str, entity_id: str,
-                      cmd: c.MoveEntity, expected: int | None = None) -> dict[str, Any]:
+async def move_entity(
+    reg: Registry,
+    who: Principal,
+    cid: str,
+    entity_id: str,
+    cmd: c.MoveEntity,
+    expected: int | None = None,
+) -> dict[str, Any]:
     entity = await _writable(reg, who, entity_id, expected)
     parent = await load_entity(reg.store, who.tenant, cmd.parent_id, field="parent_id")
     authorize_write(who, await reg.reads.lineage(who.tenant, parent.id))
     events = rules.move(entity, parent, await reg.reads.descendants(who.tenant, entity.id))
-    keys = {"claim": [(entity.natural_key(parent_id=parent.id), "name")],
-            "release": [entity.natural_key()]} if events else {}
+    keys = (
+        {
+            "claim": [(entity.natural_key(parent_id=parent.id), "name")],
+            "release": [entity.natural_key()],
+        }
+        if events
+        else {}
+    )
     await reg.write(who, cid, who.tenant, entity.id, entity.version, events, **keys)
     return await entity_view(reg, who.tenant, entity_id)
 
 
-async def close_entity(reg: Registry, who: Principal, cid: str, entity_id: str,
-                       cmd: c.CloseEntity, expected: int | None = None) -> dict[str, Any]:
+async def close_entity(
+    reg: Registry,
+    who: Principal,
+    cid: str,
+    entity_id: str,
+    cmd: c.CloseEntity,
+    expected: int | None = None,
+) -> dict[str, Any]:
     entity = await _writable(reg, who, entity_id, expected)
     events = rules.close(entity, cmd.reason, await reg.reads.open_children(who.tenant, entity.id))
     release = [entity.natural_key()] + ([f"entity-code:{entity.code}"] if entity.code else [])
@@ -72,16 +101,21 @@ async def close_entity(reg: Registry, who: Principal, cid: str, entity_id: str,
     return await entity_view(reg, who.tenant, entity_id)
 
 
-async def change_contact(reg: Registry, who: Principal, cid: str, entity_id: str,
-                         cmd: c.ChangeContact, expected: int | None = None) -> dict[str, Any]:
+async def change_contact(
+    reg: Registry,
+    who: Principal,
+    cid: str,
+    entity_id: str,
+    cmd: c.ChangeContact,
+    expected: int | None = None,
+) -> dict[str, Any]:
     entity = await _writable(reg, who, entity_id, expected)
     events = rules.change_contact(entity, Contact(cmd.contact.name, cmd.contact.phone))
     await reg.write(who, cid, who.tenant, entity.id, entity.version, events)
     return await entity_view(reg, who.tenant, entity_id)
 
 
-async def _writable(reg: Registry, who: Principal, entity_id: str,
-                    expected: int | None) -> Entity:
+async def _writable(reg: Registry, who: Principal, entity_id: str, expected: int | None) -> Entity:
     entity = await load_entity(reg.store, who.tenant, entity_id)
     authorize_write(who, await reg.reads.lineage(who.tenant, entity_id))
     if expected is not None and expected != entity.version:

@@ -17,8 +17,9 @@ from wuyi_registry.domain.entity import Contact
 from wuyi_registry.domain.grid import Grid
 
 
-async def register_grid(reg: Registry, who: Principal, cid: str,
-                        cmd: c.RegisterGrid) -> dict[str, Any]:
+async def register_grid(
+    reg: Registry, who: Principal, cid: str, cmd: c.RegisterGrid
+) -> dict[str, Any]:
     entity = await load_entity(reg.store, who.tenant, cmd.entity_id, field="entity_id")
     lineage = await reg.reads.lineage(who.tenant, entity.id)
     authorize_write(who, lineage)
@@ -27,8 +28,9 @@ async def register_grid(reg: Registry, who: Principal, cid: str,
         parent = await load_grid(reg.store, who.tenant, cmd.parent_grid_id, field="parent_grid_id")
     grid_id = new_id()
     leader = Contact(cmd.leader.name, cmd.leader.phone) if cmd.leader else None
-    events = rules.register(grid_id, cmd.name, cmd.level, entity, parent, lineage, cmd.code,
-                            cmd.households, leader)
+    events = rules.register(
+        grid_id, cmd.name, cmd.level, entity, parent, lineage, cmd.code, cmd.households, leader
+    )
     draft = Grid(grid_id, cmd.name, cmd.level, entity.id, cmd.parent_grid_id, cmd.code)
     claim = [(draft.natural_key(), "name")]
     if cmd.code:
@@ -37,30 +39,54 @@ async def register_grid(reg: Registry, who: Principal, cid: str,
     return await grid_view(reg, who.tenant, grid_id)
 
 
-async def rename_grid(reg: Registry, who: Principal, cid: str, grid_id: str,
-                      cmd: c.RenameGrid, expected: int | None = None) -> dict[str, Any]:
+async def rename_grid(
+    reg: Registry,
+    who: Principal,
+    cid: str,
+    grid_id: str,
+    cmd: c.RenameGrid,
+    expected: int | None = None,
+) -> dict[str, Any]:
     grid = await _writable(reg, who, grid_id, expected)
     events = rules.rename(grid, cmd.name)
-    keys = {"claim": [(grid.natural_key(name=cmd.name), "name")],
-            "release": [grid.natural_key()]} if events else {}
+    keys = (
+        {"claim": [(grid.natural_key(name=cmd.name), "name")], "release": [grid.natural_key()]}
+        if events
+        else {}
+    )
     await reg.write(who, cid, who.tenant, grid.id, grid.version, events, **keys)
     return await grid_view(reg, who.tenant, grid_id)
 
 
-async def move_grid(reg: Registry, who: Principal, cid: str, grid_id: str,
-                    cmd: c.MoveGrid, expected: int | None = None) -> dict[str, Any]:
+async def move_grid(
+    reg: Registry,
+    who: Principal,
+    cid: str,
+    grid_id: str,
+    cmd: c.MoveGrid,
+    expected: int | None = None,
+) -> dict[str, Any]:
     grid = await _writable(reg, who, grid_id, expected)
     parent = await load_grid(reg.store, who.tenant, cmd.parent_grid_id, field="parent_grid_id")
     events = rules.move(grid, parent, await reg.reads.lineage(who.tenant, grid.entity_id))
     moved = Grid(grid.id, grid.name, grid.level, grid.entity_id, parent.id, grid.code)
-    keys = {"claim": [(moved.natural_key(), "name")],
-            "release": [grid.natural_key()]} if events else {}
+    keys = (
+        {"claim": [(moved.natural_key(), "name")], "release": [grid.natural_key()]}
+        if events
+        else {}
+    )
     await reg.write(who, cid, who.tenant, grid.id, grid.version, events, **keys)
     return await grid_view(reg, who.tenant, grid_id)
 
 
-async def close_grid(reg: Registry, who: Principal, cid: str, grid_id: str,
-                     cmd: c.CloseGrid, expected: int | None = None) -> dict[str, Any]:
+async def close_grid(
+    reg: Registry,
+    who: Principal,
+    cid: str,
+    grid_id: str,
+    cmd: c.CloseGrid,
+    expected: int | None = None,
+) -> dict[str, Any]:
     grid = await _writable(reg, who, grid_id, expected)
     events = rules.close(grid, cmd.reason, await reg.reads.open_child_grids(who.tenant, grid.id))
     release = [grid.natural_key()] + ([f"grid-code:{grid.code}"] if grid.code else [])
@@ -68,16 +94,21 @@ async def close_grid(reg: Registry, who: Principal, cid: str, grid_id: str,
     return await grid_view(reg, who.tenant, grid_id)
 
 
-async def change_leader(reg: Registry, who: Principal, cid: str, grid_id: str,
-                        cmd: c.ChangeLeader, expected: int | None = None) -> dict[str, Any]:
+async def change_leader(
+    reg: Registry,
+    who: Principal,
+    cid: str,
+    grid_id: str,
+    cmd: c.ChangeLeader,
+    expected: int | None = None,
+) -> dict[str, Any]:
     grid = await _writable(reg, who, grid_id, expected)
     events = rules.change_leader(grid, Contact(cmd.leader.name, cmd.leader.phone))
     await reg.write(who, cid, who.tenant, grid.id, grid.version, events)
     return await grid_view(reg, who.tenant, grid_id)
 
 
-async def _writable(reg: Registry, who: Principal, grid_id: str,
-                    expected: int | None) -> Grid:
+async def _writable(reg: Registry, who: Principal, grid_id: str, expected: int | None) -> Grid:
     grid = await load_grid(reg.store, who.tenant, grid_id)
     authorize_write(who, await reg.reads.lineage(who.tenant, grid.entity_id))
     if expected is not None and expected != grid.version:

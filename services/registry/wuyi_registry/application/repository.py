@@ -14,8 +14,9 @@ from wuyi_registry.domain.entity import Entity
 from wuyi_registry.domain.grid import Grid
 
 
-async def load_entity(store: EventStore, tenant: str, entity_id: str,
-                      field: str | None = None) -> Entity:
+async def load_entity(
+    store: EventStore, tenant: str, entity_id: str, field: str | None = None
+) -> Entity:
     """The entity, or NotFound (404) — or, when ``field`` names the body field that referred to
     it, InvalidInput (422) naming that field. A foreign tenant's entity is simply not found."""
     state: Entity | None = None
@@ -27,8 +28,7 @@ async def load_entity(store: EventStore, tenant: str, entity_id: str,
     return replace(state, version=len(events))
 
 
-async def load_grid(store: EventStore, tenant: str, grid_id: str,
-                    field: str | None = None) -> Grid:
+async def load_grid(store: EventStore, tenant: str, grid_id: str, field: str | None = None) -> Grid:
     state: Grid | None = None
     events = await store.read_stream(tenant, grid_id)
     for event in events:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-
 from wuyi_core.auth import Principal
 from wuyi_core.errors import InvalidInput, WuyiError
 
@@ -23,7 +22,10 @@ from wuyi_registry.application.grid_handlers import register_grid
 from wuyi_registry.bootstrap import Registry
 from wuyi_registry.domain.hierarchy import KIND_NAMES_ZH
 
-_KINDS_BY_ZH = {zh: kind for kind, zh in KIND_NAMES_ZH.items()} | {"乡镇": "township", "街道": "township"}
+_KINDS_BY_ZH = {zh: kind for kind, zh in KIND_NAMES_ZH.items()} | {
+    "乡镇": "township",
+    "街道": "township",
+}
 _RECORDS = {"entity": "entity", "主体": "entity", "grid": "grid", "网格": "grid"}
 
 
@@ -37,9 +39,13 @@ class RowResult:
     message_en: str | None = None
 
 
-async def import_rows(reg: Registry, who: Principal, cid: str,
-                      rows: list[tuple[int, dict[str, str]]],
-                      progress: Callable[[int, int], None] | None = None) -> list[RowResult]:
+async def import_rows(
+    reg: Registry,
+    who: Principal,
+    cid: str,
+    rows: list[tuple[int, dict[str, str]]],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[RowResult]:
     results = []
     for done, (number, row) in enumerate(rows, start=1):
         results.append(await _import_row(reg, who, cid, number, row))
@@ -48,27 +54,43 @@ async def import_rows(reg: Registry, who: Principal, cid: str,
     return results
 
 
-async def _import_row(reg: Registry, who: Principal, cid: str, number: int,
-                      row: dict[str, str]) -> RowResult:
+async def _import_row(
+    reg: Registry, who: Principal, cid: str, number: int, row: dict[str, str]
+) -> RowResult:
     try:
         record = _RECORDS.get(row.get("record", ""))
         if record is None:
-            raise InvalidInput("类别必须是“主体”或“网格”", "record must be entity or grid", "record")
+            raise InvalidInput(
+                "类别必须是“主体”或“网格”", "record must be entity or grid", "record"
+            )
         code = row.get("code")
         if not code:
             raise InvalidInput("导入时编码必填", "code is required when importing", "code")
         existing = await reg.store.key_holder(who.tenant, f"{record}-code:{code}")
         if existing:
-            return RowResult(number, "skipped", existing, "code", "编码已登记，跳过",
-                             "code already registered; skipped")
-        view = await (_entity(reg, who, cid, row) if record == "entity"
-                      else _grid(reg, who, cid, row))
+            return RowResult(
+                number,
+                "skipped",
+                existing,
+                "code",
+                "编码已登记，跳过",
+                "code already registered; skipped",
+            )
+        view = await (
+            _entity(reg, who, cid, row) if record == "entity" else _grid(reg, who, cid, row)
+        )
         return RowResult(number, "accepted", view["id"])
     except ValidationError as err:
         first = err.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or None
-        return RowResult(number, "rejected", None, field, f"{field}：格式或取值不正确",
-                         f"{field}: {first['msg']}")
+        return RowResult(
+            number,
+            "rejected",
+            None,
+            field,
+            f"{field}：格式或取值不正确",
+            f"{field}: {first['msg']}",
+        )
     except WuyiError as err:
         return RowResult(number, "rejected", None, err.field, err.message_zh, err.message_en)
 
@@ -76,23 +98,34 @@ async def _import_row(reg: Registry, who: Principal, cid: str, number: int,
 async def _entity(reg: Registry, who: Principal, cid: str, row: dict[str, str]) -> dict[str, Any]:
     parent_id = await _by_code(reg, who, "entity", row.get("parent_code"), "parent_code")
     kind = _KINDS_BY_ZH.get(row.get("kind", ""), row.get("kind"))
-    cmd = c.RegisterEntity(name=row.get("name", ""), kind=kind, parent_id=parent_id,  # type: ignore[arg-type]
-                           code=row.get("code"), address=row.get("address"),
-                           contact=_contact(row))
+    cmd = c.RegisterEntity(
+        name=row.get("name", ""),
+        kind=kind,
+        parent_id=parent_id,  # type: ignore[arg-type]
+        code=row.get("code"),
+        address=row.get("address"),
+        contact=_contact(row),
+    )
     return await register_entity(reg, who, cid, cmd)
 
 
 async def _grid(reg: Registry, who: Principal, cid: str, row: dict[str, str]) -> dict[str, Any]:
     entity_id = await _by_code(reg, who, "entity", row.get("entity_code"), "entity_code")
     if entity_id is None:
-        raise InvalidInput("网格必须填写所属主体编码", "entity_code is required for a grid",
-                           "entity_code")
+        raise InvalidInput(
+            "网格必须填写所属主体编码", "entity_code is required for a grid", "entity_code"
+        )
     parent = await _by_code(reg, who, "grid", row.get("parent_code"), "parent_code")
     level = row.get("level", "")
-    cmd = c.RegisterGrid(name=row.get("name", ""),
-                         level=int(level) if level.isdigit() else level,  # type: ignore[arg-type]
-                         entity_id=entity_id, parent_grid_id=parent, code=row.get("code"),
-                         households=row.get("households"), leader=_contact(row))  # type: ignore[arg-type]
+    cmd = c.RegisterGrid(
+        name=row.get("name", ""),
+        level=int(level) if level.isdigit() else level,  # type: ignore[arg-type]
+        entity_id=entity_id,
+        parent_grid_id=parent,
+        code=row.get("code"),
+        households=row.get("households"),
+        leader=_contact(row),
+    )  # type: ignore[arg-type]
     return await register_grid(reg, who, cid, cmd)
 
 
@@ -102,12 +135,14 @@ def _contact(row: dict[str, str]) -> c.ContactIn | None:
     return c.ContactIn(name=row.get("contact_name", ""), phone=row.get("contact_phone", ""))
 
 
-async def _by_code(reg: Registry, who: Principal, record: str, code: str | None,
-                   field: str) -> str | None:
+async def _by_code(
+    reg: Registry, who: Principal, record: str, code: str | None, field: str
+) -> str | None:
     if not code:
         return None
     holder = await reg.store.key_holder(who.tenant, f"{record}-code:{code}")
     if holder is None:
-        raise InvalidInput(f"找不到编码为 {code} 的上级", f"{field}: nothing registered as {code}",
-                           field)
+        raise InvalidInput(
+            f"找不到编码为 {code} 的上级", f"{field}: nothing registered as {code}", field
+        )
     return holder

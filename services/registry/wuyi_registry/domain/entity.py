@@ -49,13 +49,26 @@ class Entity:
         return f"entity:{parent_id or self.parent_id or '-'}:{self.kind}:{name or self.name}"
 
 
-def register(entity_id: str, name: str, kind: str, parent: Entity | None, code: str | None,
-             address: str | None, contact: Contact | None) -> list[NewEvent]:
+def register(
+    entity_id: str,
+    name: str,
+    kind: str,
+    parent: Entity | None,
+    code: str | None,
+    address: str | None,
+    contact: Contact | None,
+) -> list[NewEvent]:
     check_parent(kind, parent.kind if parent else None)
     if parent is not None and parent.closed:
         raise Conflict("上级已撤销，不能在其下登记", "the parent entity is closed", "parent_id")
-    data = EntityRegistered(entity_id=entity_id, name=name, kind=kind,  # type: ignore[arg-type]
-                            parent_id=parent.id if parent else None, code=code, address=address)
+    data = EntityRegistered(
+        entity_id=entity_id,
+        name=name,
+        kind=kind,  # type: ignore[arg-type]
+        parent_id=parent.id if parent else None,
+        code=code,
+        address=address,
+    )
     return [NewEvent(data, private=contact.as_private() if contact else None)]
 
 
@@ -70,21 +83,29 @@ def move(entity: Entity, parent: Entity, descendants_of_entity: set[str]) -> lis
     _must_be_open(entity)
     check_parent(entity.kind, parent.kind)
     if parent.id == entity.id or parent.id in descendants_of_entity:
-        raise InvalidInput("不能移动到自身或其下级之下", "cannot move an entity under itself",
-                           "parent_id")
+        raise InvalidInput(
+            "不能移动到自身或其下级之下", "cannot move an entity under itself", "parent_id"
+        )
     if parent.closed:
         raise Conflict("上级已撤销", "the new parent is closed", "parent_id")
     if parent.id == entity.parent_id:
         return []
-    return [NewEvent(EntityMoved(entity_id=entity.id, parent_id=parent.id,
-                                 previous_parent_id=entity.parent_id or ""))]
+    return [
+        NewEvent(
+            EntityMoved(
+                entity_id=entity.id, parent_id=parent.id, previous_parent_id=entity.parent_id or ""
+            )
+        )
+    ]
 
 
 def close(entity: Entity, reason: str, open_children: int) -> list[NewEvent]:
     _must_be_open(entity)
     if open_children:
-        raise Conflict(f"其下还有 {open_children} 个未撤销的下级或网格，请先处理",
-                       f"{open_children} open children or grids remain under it")
+        raise Conflict(
+            f"其下还有 {open_children} 个未撤销的下级或网格，请先处理",
+            f"{open_children} open children or grids remain under it",
+        )
     return [NewEvent(EntityClosed(entity_id=entity.id, reason=reason))]
 
 

@@ -39,9 +39,17 @@ def leader_private(leader: Contact | None) -> dict[str, Any] | None:
     return {"leader": {"name": leader.name, "phone": leader.phone}} if leader else None
 
 
-def register(grid_id: str, name: str, level: int, entity: Entity, parent: Grid | None,
-             entity_lineage: list[str], code: str | None, households: int | None,
-             leader: Contact | None) -> list[NewEvent]:
+def register(
+    grid_id: str,
+    name: str,
+    level: int,
+    entity: Entity,
+    parent: Grid | None,
+    entity_lineage: list[str],
+    code: str | None,
+    households: int | None,
+    leader: Contact | None,
+) -> list[NewEvent]:
     """``entity_lineage`` is the entity's id and its ancestors' ids: a grid's parent grid must
     belong to the same entity or to one above it."""
     if entity.closed:
@@ -52,12 +60,20 @@ def register(grid_id: str, name: str, level: int, entity: Entity, parent: Grid |
         if parent.closed:
             raise Conflict("上级网格已撤销", "the parent grid is closed", "parent_grid_id")
         if parent.entity_id not in entity_lineage:
-            raise InvalidInput("上级网格必须属于本主体或其上级主体",
-                               "the parent grid must belong to this entity or one above it",
-                               "parent_grid_id")
-    data = GridRegistered(grid_id=grid_id, name=name, level=level,  # type: ignore[arg-type]
-                          entity_id=entity.id, parent_grid_id=parent.id if parent else None,
-                          code=code, households=households)
+            raise InvalidInput(
+                "上级网格必须属于本主体或其上级主体",
+                "the parent grid must belong to this entity or one above it",
+                "parent_grid_id",
+            )
+    data = GridRegistered(
+        grid_id=grid_id,
+        name=name,
+        level=level,  # type: ignore[arg-type]
+        entity_id=entity.id,
+        parent_grid_id=parent.id if parent else None,
+        code=code,
+        households=households,
+    )
     return [NewEvent(data, private=leader_private(leader))]
 
 
@@ -74,20 +90,31 @@ def move(grid: Grid, parent: Grid, entity_lineage: list[str]) -> list[NewEvent]:
     if parent.closed:
         raise Conflict("上级网格已撤销", "the parent grid is closed", "parent_grid_id")
     if parent.entity_id not in entity_lineage:
-        raise InvalidInput("上级网格必须属于本主体或其上级主体",
-                           "the parent grid must belong to this entity or one above it",
-                           "parent_grid_id")
+        raise InvalidInput(
+            "上级网格必须属于本主体或其上级主体",
+            "the parent grid must belong to this entity or one above it",
+            "parent_grid_id",
+        )
     if parent.id == grid.parent_grid_id:
         return []
-    return [NewEvent(GridMoved(grid_id=grid.id, parent_grid_id=parent.id,
-                               previous_parent_grid_id=grid.parent_grid_id or ""))]
+    return [
+        NewEvent(
+            GridMoved(
+                grid_id=grid.id,
+                parent_grid_id=parent.id,
+                previous_parent_grid_id=grid.parent_grid_id or "",
+            )
+        )
+    ]
 
 
 def close(grid: Grid, reason: str, open_children: int) -> list[NewEvent]:
     _must_be_open(grid)
     if open_children:
-        raise Conflict(f"其下还有 {open_children} 个未撤销的下级网格",
-                       f"{open_children} open child grids remain")
+        raise Conflict(
+            f"其下还有 {open_children} 个未撤销的下级网格",
+            f"{open_children} open child grids remain",
+        )
     return [NewEvent(GridClosed(grid_id=grid.id, reason=reason))]
 
 
@@ -104,8 +131,14 @@ def _must_be_open(grid: Grid) -> None:
 def evolve(state: Grid | None, event: EventData) -> Grid | None:
     match event:
         case GridRegistered():
-            return Grid(event.grid_id, event.name, event.level, event.entity_id,
-                        event.parent_grid_id, event.code)
+            return Grid(
+                event.grid_id,
+                event.name,
+                event.level,
+                event.entity_id,
+                event.parent_grid_id,
+                event.code,
+            )
         case GridRenamed() if state:
             return replace(state, name=event.name)
         case GridMoved() if state:

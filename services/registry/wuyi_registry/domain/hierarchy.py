@@ -16,8 +16,15 @@ from wuyi_core.errors import InvalidInput
 KINDS: tuple[str, ...] = get_args(EntityKind)
 
 KIND_NAMES_ZH = {
-    "county": "县/区", "township": "乡镇/街道", "village": "村", "community": "社区",
-    "compound": "小区", "unit": "单位", "enterprise": "企业", "school": "学校", "park": "园区",
+    "county": "县/区",
+    "township": "乡镇/街道",
+    "village": "村",
+    "community": "社区",
+    "compound": "小区",
+    "unit": "单位",
+    "enterprise": "企业",
+    "school": "学校",
+    "park": "园区",
 }
 
 _ORGANISATION_PARENTS = frozenset({"county", "township", "village", "community"})
@@ -51,15 +58,22 @@ def check_parent(kind: str, parent_kind: str | None) -> None:
     if parent_kind is None and allowed:
         raise InvalidInput(
             f"{KIND_NAMES_ZH[kind]}必须指定上级（允许：{_zh(allowed)}）",
-            f"a {kind} needs a parent ({', '.join(sorted(allowed))})", "parent_id")
+            f"a {kind} needs a parent ({', '.join(sorted(allowed))})",
+            "parent_id",
+        )
     if parent_kind is not None and parent_kind not in allowed:
         if not allowed:
-            raise InvalidInput("县/区是部署单位的根，不能有上级",
-                               "a county is the tenant root and has no parent", "parent_id")
+            raise InvalidInput(
+                "县/区是部署单位的根，不能有上级",
+                "a county is the tenant root and has no parent",
+                "parent_id",
+            )
         raise InvalidInput(
             f"{KIND_NAMES_ZH[kind]}的上级只能是{_zh(allowed)}，不能是{KIND_NAMES_ZH[parent_kind]}",
             f"the parent of a {kind} must be one of {', '.join(sorted(allowed))}, "
-            f"not a {parent_kind}", "parent_id")
+            f"not a {parent_kind}",
+            "parent_id",
+        )
 
 
 def check_grid_entity(level: int, entity_kind: str) -> None:
@@ -68,16 +82,20 @@ def check_grid_entity(level: int, entity_kind: str) -> None:
         raise InvalidInput(
             f"{level}级网格只能设在{_zh(allowed)}，不能设在{KIND_NAMES_ZH[entity_kind]}",
             f"a level-{level} grid belongs to one of {', '.join(sorted(allowed))}, "
-            f"not a {entity_kind}", "entity_id")
+            f"not a {entity_kind}",
+            "entity_id",
+        )
 
 
 def check_grid_parent(level: int, parent_level: int | None) -> None:
     """Level 1 has no parent grid; level N's parent is a level N-1 grid."""
     if level == 1 and parent_level is not None:
-        raise InvalidInput("一级网格没有上级网格", "a level-1 grid has no parent grid",
-                           "parent_grid_id")
+        raise InvalidInput(
+            "一级网格没有上级网格", "a level-1 grid has no parent grid", "parent_grid_id"
+        )
     if level > 1 and parent_level != level - 1:
         raise InvalidInput(
             f"{level}级网格的上级必须是{level - 1}级网格",
             f"the parent of a level-{level} grid must be a level-{level - 1} grid",
-            "parent_grid_id")
+            "parent_grid_id",
+        )
