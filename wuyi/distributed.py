@@ -1,8 +1,9 @@
 """``wuyi serve SERVICE``: one service on PostgreSQL + Kafka, configured by ``WUYI_*``.
 
-The API process also runs the relay (its log to ``wuyi.<service>.events``) and follows its own
-log into its projections; replicas queue on the relay's lock, so running several is safe.
-``--worker`` runs the same background loops without the API.
+The API process also runs the service's background loops: the relay (its log to
+``wuyi.<service>.events``), following its own log into its projections, and the service's own
+workers (reporting: registry replica from Kafka, deadline sweeps). Replicas queue on the relay's
+lock and sweeps are idempotent, so running several is safe. ``--worker`` runs the loops alone.
 """
 
 from __future__ import annotations
@@ -18,12 +19,19 @@ from rich.console import Console
 from wuyi_contracts.catalog import SERVICES
 from wuyi_core.auth import TokenService
 from wuyi_core.bus.kafka import KafkaBus
+from wuyi_core.db.postgres import PostgresDatabase
+from wuyi_core.eventstore import EventStore
 from wuyi_core.relay import Relay
 from wuyi_core.settings import WuyiSettings
 from wuyi_registry.api.app import create_app as registry_app
+from wuyi_registry.bootstrap import build_registry
+from wuyi_reporting.api.app import create_app as reporting_app
+from wuyi_reporting.bootstrap import build_reporting
+from wuyi_reporting.worker import deadline_loop, replica_loop
 
 from wuyi.runtime import Loop, follow, running
-from wuyi.services import Services, open_postgres
+
+SERVED = ("registry", "reporting")
 
 
 def run_service(service: str, worker: bool, port: int | None, console: Console) -> None:
@@ -37,9 +45,9 @@ def run_service(service: str, worker: bool, port: int | None, console: Console) 
         )
         if not value
     ]
-    if service not in SERVICES:
+    if service not in SERVED:
         console.print(
-            f"[red]未知服务 {service}[/red] / unknown service; known: {', '.join(SERVICES)}"
+            f"[red]未知服务 {service}[/red] / unknown service; known: {', '.join(SERVED)}"
         )
         raise SystemExit(2)
     if missing:
@@ -59,9 +67,21 @@ def relay_loop(relay: Relay) -> Loop:
     return loop
 
 
+async def _parts(
+    service: str, db: PostgresDatabase, bus: KafkaBus, tokens: TokenService
+) -> tuple[FastAPI, EventStore, list[Loop]]:
+    if service == "registry":
+        registry = await build_registry(db)
+        return (registry_app(registry, tokens), registry.store, [follow(registry.projector)])
+    reporting = await build_reporting(db)
+    loops = [follow(p) for p in reporting.projectors.values()]
+    loops += [replica_loop(reporting, bus), deadline_loop(reporting)]
+    return reporting_app(reporting, tokens), reporting.store, loops
+
+
 async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) -> None:
     assert settings.database_url and settings.kafka_bootstrap and settings.jwt_secret
-    services = await open_postgres(settings.database_url)
+    db = await PostgresDatabase.open(settings.database_url, service)
     bus = KafkaBus(
         settings.kafka_bootstrap,
         SERVICES,
@@ -69,28 +89,30 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
         partitions=settings.topic_partitions,
         replication=settings.topic_replication,
     )
-    relay = Relay(services.stores[service], bus.publisher())
+    app, store, loops = await _parts(service, db, bus, TokenService(settings.jwt_secret))
+    relay = Relay(store, bus.publisher())
     await relay.migrate()
-    loops = [relay_loop(relay), *(follow(p) for p in services.projectors.values())]
+    loops.append(relay_loop(relay))
     try:
         if worker:
             await _until_signalled(loops)
         else:
-            app = _api(services, service, TokenService(settings.jwt_secret), loops)
-            config = uvicorn.Config(app, host=settings.host, port=port, log_level="info")
+            config = uvicorn.Config(
+                _root(service, app, loops), host=settings.host, port=port, log_level="info"
+            )
             await uvicorn.Server(config).serve()
     finally:
-        await services.close()
+        await db.close()
 
 
-def _api(services: Services, service: str, tokens: TokenService, loops: list[Loop]) -> FastAPI:
+def _root(service: str, app: FastAPI, loops: list[Loop]) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         async with running(loops):
             yield
 
     root = FastAPI(title=f"Wuyi {service}", lifespan=lifespan, docs_url=None, openapi_url=None)
-    root.mount(f"/{service}", registry_app(services.registry, tokens))
+    root.mount(f"/{service}", app)
     return root
 
 

@@ -11,7 +11,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from wuyi_core.bus.embedded import EmbeddedBus
 from wuyi_core.clock import Clock
+from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.db.postgres import PostgresDatabase
 from wuyi_core.db.sqlite import SQLiteDatabase
 from wuyi_core.errors import InvalidInput
@@ -19,36 +21,54 @@ from wuyi_core.eventstore import EventStore
 from wuyi_core.projection import Projector
 from wuyi_core.settings import WuyiSettings
 from wuyi_registry.bootstrap import Registry, build_registry
+from wuyi_reporting.bootstrap import Reporting, build_reporting
 
 from wuyi.datadir import DataDir
+
+SERVICE_NAMES = ("registry", "reporting")
 
 
 @dataclass
 class Services:
     registry: Registry
+    reporting: Reporting
 
     @property
     def stores(self) -> dict[str, EventStore]:
-        return {"registry": self.registry.store}
+        return {"registry": self.registry.store, "reporting": self.reporting.store}
 
     @property
     def projectors(self) -> dict[str, Projector]:
-        return {self.registry.projector.projection.name: self.registry.projector}
+        return {
+            self.registry.projector.projection.name: self.registry.projector,
+            **self.reporting.projectors,
+        }
+
+    def embedded_bus(self) -> EmbeddedBus:
+        return EmbeddedBus(self.stores)
 
     async def close(self) -> None:
         for store in self.stores.values():
             await store.db.close()
 
 
+async def _build(dbs: dict[str, AbstractDatabase], clock: Clock | None) -> Services:
+    return Services(
+        registry=await build_registry(dbs["registry"], clock),
+        reporting=await build_reporting(dbs["reporting"], clock),
+    )
+
+
 async def open_sqlite(data: DataDir, clock: Clock | None = None) -> Services:
-    db = await SQLiteDatabase.open(data.ensure().database("registry"))
-    return Services(registry=await build_registry(db, clock))
+    data.ensure()
+    return await _build(
+        {s: await SQLiteDatabase.open(data.database(s)) for s in SERVICE_NAMES}, clock
+    )
 
 
 async def open_postgres(url: str, clock: Clock | None = None) -> Services:
-    return Services(
-        registry=await build_registry(await PostgresDatabase.open(url, "registry"), clock)
-    )
+    """One schema per service in the database of ``url``."""
+    return await _build({s: await PostgresDatabase.open(url, s) for s in SERVICE_NAMES}, clock)
 
 
 @asynccontextmanager

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from wuyi_contracts import registry
+from wuyi_contracts import registry, reporting
 from wuyi_contracts.base import EventData
 
-SERVICES: tuple[str, ...] = ("registry",)
+SERVICES: tuple[str, ...] = ("registry", "reporting")
 
-_BY_SERVICE: dict[str, tuple[type[EventData], ...]] = {"registry": registry.EVENTS}
+_BY_SERVICE: dict[str, tuple[type[EventData], ...]] = {
+    "registry": registry.EVENTS,
+    "reporting": reporting.EVENTS,
+}
 
 EVENT_TYPES: dict[str, type[EventData]] = {
     model.event_type(): model for models in _BY_SERVICE.values() for model in models

@@ -6,6 +6,7 @@ entity lies under a scope is the jurisdiction tree's business, so services pass 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -13,7 +14,7 @@ from enum import StrEnum
 import jwt
 
 from wuyi_core.clock import Clock, SystemClock
-from wuyi_core.errors import Unauthorized
+from wuyi_core.errors import Forbidden, Unauthorized
 
 ISSUER = "wuyi"
 
@@ -80,3 +81,23 @@ class TokenService:
             raise Unauthorized(
                 "登录凭证无效或已过期，请重新获取令牌", f"invalid or expired token: {err}"
             ) from err
+
+
+def in_scope(principal: Principal, lineage: Sequence[str]) -> bool:
+    """``lineage``: the target's id followed by its ancestors' ids (entities, or grids then
+    entities). A token without scope covers its whole tenant, for county roles only."""
+    if principal.scope is None:
+        return principal.role in (Role.COUNTY_ADMIN, Role.COUNTY_EVALUATOR)
+    return principal.scope in lineage
+
+
+def require(principal: Principal, roles: Collection[Role], lineage: Sequence[str]) -> None:
+    """Refuse (403) unless the principal has one of ``roles`` and the target is in its scope."""
+    if principal.role not in roles:
+        allowed = ", ".join(sorted(r.value for r in roles))
+        raise Forbidden(
+            f"角色 {principal.role.value} 无权执行此操作（允许：{allowed}）",
+            f"role {principal.role.value} may not do this (allowed: {allowed})",
+        )
+    if not in_scope(principal, lineage):
+        raise Forbidden("目标不在您的管辖范围内", "the target is outside your jurisdiction scope")

@@ -212,13 +212,20 @@ async def test_the_worker_alone_relays_what_was_appended(fresh_database, topic_p
         await store.append("t1", "e", n, [event], meta)
     await db.close()
     env = Service(fresh_database, topic_prefix).env
-    worker = subprocess.Popen([wuyi_command(), "serve", "registry", "--worker"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [wuyi_command(), "serve", "registry", "--worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         messages = await consume(f"{topic_prefix}wuyi.registry.events", 5)
         assert [m.value for m in messages] == [
-            json.dumps({"entity_id": "e", "name": str(n), "previous_name": ""},
-                       separators=(",", ":")).encode() for n in range(5)]
+            json.dumps(
+                {"entity_id": "e", "name": str(n), "previous_name": ""}, separators=(",", ":")
+            ).encode()
+            for n in range(5)
+        ]
     finally:
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0

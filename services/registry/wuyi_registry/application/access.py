@@ -9,27 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from wuyi_core.auth import Principal, Role
+from wuyi_core.auth import Principal, Role, in_scope, require
 from wuyi_core.errors import Forbidden
 
 WRITERS = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_REVIEWER, Role.ENTITY_ADMIN})
 
 
-def in_scope(principal: Principal, lineage: Sequence[str]) -> bool:
-    """``lineage``: the target entity's id followed by its ancestors' ids."""
-    if principal.scope is None:
-        return principal.role == Role.COUNTY_ADMIN
-    return principal.scope in lineage
-
-
 def authorize_write(principal: Principal, lineage: Sequence[str]) -> None:
-    if principal.role not in WRITERS:
-        raise Forbidden(
-            f"角色 {principal.role.value} 不能维护登记数据",
-            f"role {principal.role.value} may not change the registry",
-        )
-    if not in_scope(principal, lineage):
-        raise Forbidden("目标不在您的管辖范围内", "the target is outside your jurisdiction scope")
+    require(principal, WRITERS, lineage)
 
 
 def authorize_root(principal: Principal) -> None:

@@ -1,0 +1,200 @@
+"""Queries over reporting's read models and its registry replica; always within one tenant."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
+from wuyi_core.projection import Projector
+
+from wuyi_reporting.domain.eligibility import CaseFact
+from wuyi_reporting.domain.settings import ReportingSettings
+
+
+def _in(start: int, values: Sequence[object]) -> str:
+    return ", ".join(f"${i}" for i in range(start, start + len(values))) or "NULL"
+
+
+class ReportingReads:
+    def __init__(self, db: AbstractDatabase, projectors: dict[str, Projector]) -> None:
+        self._db = db
+        self._projectors = projectors
+
+    async def _t(self, conn: AbstractConnection, projection: str) -> dict[str, str]:
+        return await self._projectors[projection].tables(conn)
+
+    async def settings(self, tenant: str) -> tuple[ReportingSettings, int]:
+        async with self._db.read() as conn:
+            t = await self._t(conn, "reporting")
+            row = await conn.fetchrow(
+                f"SELECT data, version FROM {t['settings']} WHERE tenant = $1", tenant
+            )
+        if row is None:
+            return ReportingSettings(), 0
+        return ReportingSettings(**json.loads(row["data"])), int(row["version"])
+
+    async def tenants(self) -> list[str]:
+        async with self._db.read() as conn:
+            rows = await conn.fetch(
+                "SELECT DISTINCT tenant FROM registry_entities WHERE kind = 'county'"
+                " ORDER BY tenant"
+            )
+        return [row["tenant"] for row in rows]
+
+    async def tenant_entities(self, tenant: str) -> list[str]:
+        async with self._db.read() as conn:
+            rows = await conn.fetch(
+                "SELECT id FROM registry_entities WHERE tenant = $1 ORDER BY id", tenant
+            )
+        return [row["id"] for row in rows]
+
+    async def unpublished_entities(self, tenant: str) -> list[str]:
+        """Entities whose eligibility was never published (new to reporting)."""
+        async with self._db.read() as conn:
+            t = await self._t(conn, "eligibility")
+            rows = await conn.fetch(
+                f"SELECT e.id FROM registry_entities e LEFT JOIN {t['states']} s"
+                " ON s.entity_id = e.id WHERE e.tenant = $1 AND s.entity_id IS NULL"
+                " AND e.closed_at IS NULL ORDER BY e.id",
+                tenant,
+            )
+        return [row["id"] for row in rows]
+
+    async def entity(self, tenant: str, entity_id: str) -> Row | None:
+        async with self._db.read() as conn:
+            return await conn.fetchrow(
+                "SELECT * FROM registry_entities WHERE tenant = $1 AND id = $2", tenant, entity_id
+            )
+
+    async def grid(self, tenant: str, grid_id: str) -> Row | None:
+        async with self._db.read() as conn:
+            return await conn.fetchrow(
+                "SELECT * FROM registry_grids WHERE tenant = $1 AND id = $2", tenant, grid_id
+            )
+
+    async def lineage(self, tenant: str, entity_id: str) -> list[str]:
+        """The entity and its ancestors, nearest first."""
+        return await self._walk("registry_entities", "parent_id", tenant, entity_id, up=True)
+
+    async def grid_lineage(self, tenant: str, grid_id: str) -> list[str]:
+        return await self._walk("registry_grids", "parent_grid_id", tenant, grid_id, up=True)
+
+    async def subtree(self, tenant: str, entity_id: str) -> list[str]:
+        """The entity and every entity under it."""
+        return await self._walk("registry_entities", "parent_id", tenant, entity_id, up=False)
+
+    async def _walk(self, table: str, link: str, tenant: str, start: str, up: bool) -> list[str]:
+        join = f"e.id = w.{link}" if up else f"e.{link} = w.id"
+        async with self._db.read() as conn:
+            rows = await conn.fetch(
+                f"""WITH RECURSIVE w(id, {link}, depth) AS (
+                        SELECT id, {link}, 0 FROM {table} WHERE tenant = $1 AND id = $2
+                        UNION ALL
+                        SELECT e.id, e.{link}, w.depth + 1 FROM {table} e JOIN w ON {join}
+                        WHERE e.tenant = $1)
+                    SELECT id FROM w ORDER BY depth, id""",
+                tenant,
+                start,
+            )
+        return [row["id"] for row in rows]
+
+    async def grids_of(self, tenant: str, entity_ids: Sequence[str]) -> list[Row]:
+        """Every reporting grid (levels 2 and 3) bound to one of ``entity_ids``."""
+        async with self._db.read() as conn:
+            return await conn.fetch(
+                "SELECT id, name, level, entity_id, parent_grid_id, registered_at, closed_at"
+                f" FROM registry_grids WHERE tenant = $1 AND level IN (2, 3)"
+                f" AND entity_id IN ({_in(2, entity_ids)}) ORDER BY level, name, id",
+                tenant,
+                *entity_ids,
+            )
+
+    async def all_grids(self, tenant: str) -> list[Row]:
+        """Every reporting grid (levels 2 and 3) of the tenant."""
+        async with self._db.read() as conn:
+            return await conn.fetch(
+                "SELECT id, name, level, entity_id, parent_grid_id, registered_at, closed_at"
+                " FROM registry_grids WHERE tenant = $1 AND level IN (2, 3) ORDER BY id",
+                tenant,
+            )
+
+    async def child_grids(self, tenant: str, grid_id: str) -> list[Row]:
+        async with self._db.read() as conn:
+            return await conn.fetch(
+                "SELECT id, name, level, entity_id, parent_grid_id, registered_at, closed_at"
+                " FROM registry_grids WHERE tenant = $1 AND parent_grid_id = $2 ORDER BY name, id",
+                tenant,
+                grid_id,
+            )
+
+    async def reports(
+        self, tenant: str, grid_ids: Sequence[str], first: date, last: date
+    ) -> list[Row]:
+        if not grid_ids:
+            return []
+        async with self._db.read() as conn:
+            t = await self._t(conn, "completeness")
+            return await conn.fetch(
+                f"SELECT * FROM {t['reports']} WHERE tenant = $1 AND day >= $2 AND day <= $3"
+                f" AND grid_id IN ({_in(4, grid_ids)}) ORDER BY day, grid_id",
+                tenant,
+                first.isoformat(),
+                last.isoformat(),
+                *grid_ids,
+            )
+
+    async def report(self, tenant: str, report_id: str) -> Row | None:
+        async with self._db.read() as conn:
+            t = await self._t(conn, "completeness")
+            return await conn.fetchrow(
+                f"SELECT * FROM {t['reports']} WHERE tenant = $1 AND report_id = $2",
+                tenant,
+                report_id,
+            )
+
+    async def cases(self, tenant: str, entity_ids: Sequence[str]) -> list[CaseFact]:
+        async with self._db.read() as conn:
+            t = await self._t(conn, "eligibility")
+            rows = await conn.fetch(
+                f"SELECT kind, day, lifted_on FROM {t['cases']} WHERE tenant = $1"
+                f" AND entity_id IN ({_in(2, entity_ids)})",
+                tenant,
+                *entity_ids,
+            )
+        return [
+            CaseFact(
+                r["kind"],
+                date.fromisoformat(r["day"]),
+                date.fromisoformat(r["lifted_on"]) if r["lifted_on"] else None,
+            )
+            for r in rows
+        ]
+
+    async def case(self, tenant: str, case_id: str) -> Row | None:
+        async with self._db.read() as conn:
+            t = await self._t(conn, "eligibility")
+            return await conn.fetchrow(
+                f"SELECT * FROM {t['cases']} WHERE tenant = $1 AND case_id = $2", tenant, case_id
+            )
+
+    async def published_state(self, tenant: str, entity_id: str) -> Row | None:
+        async with self._db.read() as conn:
+            t = await self._t(conn, "eligibility")
+            return await conn.fetchrow(
+                f"SELECT * FROM {t['states']} WHERE tenant = $1 AND entity_id = $2",
+                tenant,
+                entity_id,
+            )
+
+    async def complaint(self, tenant: str, complaint_id: str) -> dict[str, Any] | None:
+        async with self._db.read() as conn:
+            t = await self._t(conn, "reporting")
+            row = await conn.fetchrow(
+                f"SELECT * FROM {t['complaints']} WHERE tenant = $1 AND complaint_id = $2",
+                tenant,
+                complaint_id,
+            )
+        return None if row is None else dict(row)

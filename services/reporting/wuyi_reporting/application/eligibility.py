@@ -1,0 +1,105 @@
+"""Eligibility as a policy: explained on demand, and published as events when it flips.
+
+Cases, lifts and reports re-evaluate the entities they touch at once; a daily sweep catches
+the flips that only time makes (the 14th clean day) and anything a crash interrupted. Publishing
+compares with the last published state, so re-evaluating is always safe.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wuyi_contracts.reporting import EligibilityGained, EligibilityLost
+from wuyi_core.errors import ConcurrencyConflict, NotFound
+from wuyi_core.eventstore import EventMetadata, NewEvent
+
+from wuyi_reporting.application.days import expected_on
+from wuyi_reporting.bootstrap import Reporting
+from wuyi_reporting.domain import eligibility as rules
+from wuyi_reporting.domain.eligibility import Eligibility
+
+TITLE_KINDS = frozenset(
+    {"township", "village", "community", "compound", "unit", "enterprise", "school", "park"}
+)
+
+
+async def explain(
+    rep: Reporting,
+    tenant: str,
+    entity_id: str,
+    cycle_days: int | None = None,
+    as_of: date | None = None,
+) -> tuple[Eligibility, int, date]:
+    if await rep.reads.entity(tenant, entity_id) is None:
+        raise NotFound(f"主体不存在：{entity_id}", f"entity {entity_id} not found")
+    settings, _ = await rep.reads.settings(tenant)
+    cycle = cycle_days or settings.cycle_days
+    today = as_of or settings.local_date(rep.clock.now())
+    subtree = await rep.reads.subtree(tenant, entity_id)
+    cases = await rep.reads.cases(tenant, subtree)
+    grids = await rep.reads.grids_of(tenant, subtree)
+    days = rules.window(today, cycle)
+    reports = await rep.reads.reports(tenant, [g["id"] for g in grids], days[0], days[-1])
+    received = {(r["grid_id"], r["day"]) for r in reports if r["received"]}
+    report_days = {}
+    for day in days:
+        expected = expected_on(grids, day, settings)
+        got = sum((g["id"], day.isoformat()) in received for g in expected)
+        report_days[day] = (len(expected), got)
+    live_grids = [g for g in grids if not g["closed_at"]]
+    return rules.evaluate(cases, report_days, len(live_grids), today, cycle), cycle, today
+
+
+async def refresh(
+    rep: Reporting, tenant: str, entity_ids: list[str], metadata: EventMetadata
+) -> int:
+    """Publish EligibilityGained/Lost for each title entity whose state differs; returns flips."""
+    flips = 0
+    for entity_id in entity_ids:
+        entity = await rep.reads.entity(tenant, entity_id)
+        if entity is None or entity["kind"] not in TITLE_KINDS or entity["closed_at"]:
+            continue
+        result, cycle, today = await explain(rep, tenant, entity_id)
+        state = await rep.reads.published_state(tenant, entity_id)
+        if state is not None and bool(state["eligible"]) == result.eligible:
+            continue
+        model = EligibilityGained if result.eligible else EligibilityLost
+        event = model(
+            entity_id=entity_id,
+            as_of=today,
+            cycle_days=cycle,
+            clean_days=result.clean_days,
+            failed_rules=result.failed_rules,
+        )
+        try:
+            await rep.write(
+                metadata,
+                tenant,
+                f"eligibility:{entity_id}",
+                0 if state is None else int(state["version"]),
+                [NewEvent(event)],
+            )
+            flips += 1
+        except ConcurrencyConflict:
+            continue  # another replica published this flip first
+    return flips
+
+
+async def refresh_lineage(
+    rep: Reporting, tenant: str, entity_id: str, metadata: EventMetadata
+) -> int:
+    """An event in an entity touches it and every entity above it."""
+    return await refresh(rep, tenant, await rep.reads.lineage(tenant, entity_id), metadata)
+
+
+async def sweep(rep: Reporting, new_only: bool = False) -> int:
+    """Re-evaluate every entity (or only those never published yet); returns the flips."""
+    flips = 0
+    for tenant in await rep.reads.tenants():
+        entities = await (
+            rep.reads.unpublished_entities(tenant)
+            if new_only
+            else rep.reads.tenant_entities(tenant)
+        )
+        flips += await refresh(rep, tenant, entities, EventMetadata.system("eligibility-sweep"))
+    return flips

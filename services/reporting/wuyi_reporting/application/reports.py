@@ -1,0 +1,109 @@
+"""Daily grid reports (日报告): submission, correction, and the level-2 roll-up."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from wuyi_contracts.reporting import GridReportCorrected, GridReportSubmitted, ReportCounts, Rollup
+from wuyi_core.auth import Principal, require
+from wuyi_core.errors import ConcurrencyConflict, InvalidInput, NotFound
+from wuyi_core.eventstore import NewEvent
+
+from wuyi_reporting.application import commands as c
+from wuyi_reporting.application.access import REPORTERS, known_grid
+from wuyi_reporting.application.days import expected_on
+from wuyi_reporting.application.eligibility import refresh_lineage
+from wuyi_reporting.application.missed import report_id
+from wuyi_reporting.bootstrap import Reporting, metadata_for
+from wuyi_reporting.domain.counts import check_report, sum_counts
+
+SUBMITTED = GridReportSubmitted.event_type()
+
+
+async def submit_report(
+    rep: Reporting, who: Principal, cid: str, cmd: c.SubmitGridReport
+) -> dict[str, Any]:
+    grid, lineage = await known_grid(rep.reads, who.tenant, cmd.grid_id)
+    require(who, REPORTERS, lineage)
+    if grid["level"] == 1:
+        raise InvalidInput(
+            "一级网格汇总下级报告，不单独提交日报告",
+            "level-1 grids receive reports; they submit none",
+            "grid_id",
+        )
+    settings, _ = await rep.reads.settings(who.tenant)
+    now = rep.clock.now()
+    settings.check_report_date(cmd.date, now)
+    check_report(cmd.zero, cmd.counts)
+    rollup = await rollup_of(rep, who.tenant, cmd.grid_id, cmd.date) if grid["level"] == 2 else None
+    rid = report_id(cmd.grid_id, cmd.date)
+    common = dict(
+        report_id=rid,
+        grid_id=cmd.grid_id,
+        entity_id=grid["entity_id"],
+        level=grid["level"],
+        date=cmd.date,
+        deadline=settings.deadline(grid["level"], cmd.date),
+        zero=cmd.zero,
+        counts=cmd.counts,
+        submitted_at=now,
+        rollup=rollup,
+    )
+    for _ in range(3):  # a concurrent first submission turns this one into a correction
+        events = await rep.store.read_stream(who.tenant, rid)
+        first = next((e for e in events if e.type == SUBMITTED), None)
+        event = (
+            GridReportSubmitted(**common, on_time=settings.on_time(grid["level"], cmd.date, now))
+            if first is None
+            else GridReportCorrected(**common, corrects_event_id=first.event_id)
+        )
+        try:
+            await rep.write(metadata_for(who, cid), who.tenant, rid, len(events), [NewEvent(event)])
+            break
+        except ConcurrencyConflict:
+            continue
+    else:
+        raise ConcurrencyConflict(rid, None, -1)
+    await refresh_lineage(rep, who.tenant, grid["entity_id"], metadata_for(who, cid))
+    return await report_view(rep, who.tenant, rid)
+
+
+async def rollup_of(rep: Reporting, tenant: str, grid_id: str, day: date) -> Rollup:
+    """What the level-3 children of a level-2 grid have reported so far today."""
+    settings, _ = await rep.reads.settings(tenant)
+    children = expected_on(await rep.reads.child_grids(tenant, grid_id), day, settings)
+    rows = await rep.reads.reports(tenant, [g["id"] for g in children], day, day)
+    received = {r["grid_id"]: r for r in rows if r["received"]}
+    counts = [
+        ReportCounts.model_validate_json(r["counts"]) for r in received.values() if r["counts"]
+    ]
+    return Rollup(
+        expected=len(children),
+        received=len(received),
+        missing_grid_ids=[g["id"] for g in children if g["id"] not in received],
+        totals=sum_counts(counts),
+    )
+
+
+async def report_view(rep: Reporting, tenant: str, rid: str) -> dict[str, Any]:
+    row = await rep.reads.report(tenant, rid)
+    if row is None:
+        raise NotFound(f"报告不存在：{rid}", f"report {rid} not found")
+    return {
+        "id": row["report_id"],
+        "grid_id": row["grid_id"],
+        "entity_id": row["entity_id"],
+        "level": row["level"],
+        "date": row["day"],
+        "received": bool(row["received"]),
+        "on_time": bool(row["on_time"]),
+        "missed": bool(row["missed"]),
+        "zero": None if row["zero"] is None else bool(row["zero"]),
+        "counts": json.loads(row["counts"]) if row["counts"] else None,
+        "rollup": json.loads(row["rollup"]) if row["rollup"] else None,
+        "corrections": row["corrections"],
+        "first_submitted_at": row["first_at"],
+        "last_submitted_at": row["last_at"],
+    }

@@ -1,0 +1,1 @@
+"""Reporting domain: deadlines, counts, roll-ups, eligibility and completeness rules. Pure."""
