@@ -11,8 +11,6 @@ from datetime import date, datetime
 import httpx
 import pytest
 from fastapi import FastAPI
-
-from conftest import drop_schema, open_postgres
 from wuyi_core.auth import Role, TokenService
 from wuyi_core.bus.embedded import EmbeddedBus
 from wuyi_core.clock import SettableClock
@@ -23,6 +21,8 @@ from wuyi_reporting.api.app import create_app as reporting_app
 from wuyi_reporting.bootstrap import Reporting, build_reporting
 from wuyi_reporting.domain.settings import ReportingSettings
 from wuyi_reporting.worker import replica_loop
+
+from conftest import drop_schema, open_postgres
 
 SECRET = "reporting-test-secret-long-enough-for-hs256"
 ZONE = ReportingSettings().zone
