@@ -119,13 +119,15 @@ def verify(data: DataOpt = None) -> None:
 
 
 @app.command()
-def demo(data: DataOpt = None, townships: int = 3, villages: int = 4, grids: int = 3) -> None:
+def demo(
+    data: DataOpt = None, townships: int = 3, villages: int = 4, grids: int = 3, days: int = 21
+) -> None:
     """生成示范县数据 / generate the demo county (size flags for benchmarks)."""
     from wuyi.commands import seed_demo
     from wuyi.demo import DemoSize
 
-    size = DemoSize(townships, villages, grids)
-    raise typer.Exit(asyncio.run(seed_demo(data or DEFAULT_DATA, size, console, progress_bar)))
+    size = DemoSize(townships, villages, grids, days)
+    raise typer.Exit(asyncio.run(seed_demo(data, size, console, progress_bar)))
 
 
 def main() -> None:

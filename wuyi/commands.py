@@ -16,7 +16,7 @@ from wuyi_core.eventstore.records import new_id
 from wuyi_registry.adapters.roster_files import read_roster
 from wuyi_registry.application.roster_import import import_rows
 
-from wuyi.demo import DemoSize, seed
+from wuyi.demo import DemoSize, seed, seeding_services
 from wuyi.services import Services, services_for
 
 Bar = Callable[[], Progress]
@@ -107,14 +107,17 @@ async def verify_audit(data: Path | None, console: Console) -> int:
     return 1 if failed else 0
 
 
-async def seed_demo(data: Path, size: DemoSize, console: Console, progress_bar: Bar) -> int:
-    async with services_for(data) as services:
+async def seed_demo(data: Path | None, size: DemoSize, console: Console, progress_bar: Bar) -> int:
+    """Generate the demo county with a progress bar per chapter (registry rows, report days)."""
+    labels = {"registry": "登记主体与网格 / registry", "reporting": "逐日报告 / daily reports"}
+    async with seeding_services(data) as (services, clock):
         with progress_bar() as bar:
-            task = bar.add_task("生成示范县 / seeding the demo county", total=size.rows)
+            tasks = {name: bar.add_task(label, total=None) for name, label in labels.items()}
             counts = await seed(
-                services.registry,
+                services,
+                clock,
                 size,
-                lambda _, done, total: bar.update(task, completed=done, total=total),
+                lambda name, done, total: bar.update(tasks[name], completed=done, total=total),
             )
     console.print(f"示范县 / demo county: {counts}")
     return 0

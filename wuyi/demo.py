@@ -1,20 +1,29 @@
 """The demo county generator: a synthetic county built through the services' public commands.
 
 Names are generated from syllables; people are placeholders (no real person, numbers in the
-reserved 1380000xxxx block). Re-running on a seeded deployment adds nothing: every entity and
-grid carries a code, and registration by an existing code is skipped. Each service extends this
-story with its own events so the demo always shows the whole campaign.
+reserved 1380000xxxx block). The history is back-dated: the generator runs the services on a
+clock it moves from ``days`` ago to yesterday. Re-running on a seeded deployment adds nothing:
+entities and grids are keyed by code, and the reporting chapter is told once per tenant. Each
+service extends this story with its own events so the demo always shows the whole campaign.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from wuyi_core.auth import Principal, Role
+from wuyi_core.clock import SettableClock
 from wuyi_core.eventstore.records import new_id
 from wuyi_registry.application.roster_import import import_rows
-from wuyi_registry.bootstrap import Registry
+from wuyi_reporting.domain.settings import ReportingSettings
+
+from wuyi.demo_reporting import catch_up_replica, tell
+from wuyi.services import Services, services_for
 
 TENANT = "demo"
 _FIRST = "东西南北安和平康宁泰永兴福新清华"
@@ -27,6 +36,7 @@ class DemoSize:
     townships: int = 3
     villages: int = 4
     grids: int = 3
+    days: int = 21
 
     @property
     def rows(self) -> int:
@@ -107,18 +117,34 @@ def roster(size: DemoSize) -> list[tuple[int, dict[str, str]]]:
 
 
 async def seed(
-    registry: Registry, size: DemoSize, progress: Progress | None = None
+    services: Services, clock: SettableClock, size: DemoSize, progress: Progress | None = None
 ) -> dict[str, int]:
-    """Build (or complete) the demo county; returns how many rows were accepted/skipped/rejected."""
+    """Build (or complete) the demo county with ``size.days`` days of history ending yesterday;
+    ``services`` must run on ``clock``. Returns the registry rows accepted/skipped/rejected."""
+    start = datetime.now(services_zone()).date() - timedelta(days=size.days)
+    clock.set(datetime.combine(start, time(7), services_zone()))
     admin = Principal(sub="demo-generator", tenant=TENANT, role=Role.COUNTY_ADMIN, scope=None)
 
     def step(done: int, total: int) -> None:
         if progress:
             progress("registry", done, total)
 
-    results = await import_rows(registry, admin, new_id(), roster(size), step)
-    counts = {s: sum(r.status == s for r in results) for s in ("accepted", "skipped", "rejected")}
+    results = await import_rows(services.registry, admin, new_id(), roster(size), step)
     rejected = [r for r in results if r.status == "rejected"]
     if rejected:
         raise RuntimeError(f"demo rows rejected: {rejected[:3]}")
-    return counts
+    await catch_up_replica(services.reporting, services.embedded_bus())
+    await tell(services.reporting, clock, TENANT, start, size.days, progress)
+    return {s: sum(r.status == s for r in results) for s in ("accepted", "skipped", "rejected")}
+
+
+def services_zone() -> ZoneInfo:
+    return ReportingSettings().zone
+
+
+@asynccontextmanager
+async def seeding_services(data: Path | None) -> AsyncIterator[tuple[Services, SettableClock]]:
+    """The deployment opened on a clock the generator moves through the demo's history."""
+    clock = SettableClock(datetime.now(services_zone()))
+    async with services_for(data, clock) as services:
+        yield services, clock

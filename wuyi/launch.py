@@ -10,8 +10,9 @@ import uvicorn
 from rich.console import Console
 from rich.progress import Progress
 
+from wuyi.commands import seed_demo
 from wuyi.datadir import DataDir, DataDirBusy
-from wuyi.demo import TENANT, DemoSize, seed
+from wuyi.demo import TENANT, DemoSize
 from wuyi.embedded import create_embedded_app, open_embedded
 
 
@@ -43,16 +44,10 @@ async def _serve(
     console: Console,
     progress_bar: Callable[[], Progress],
 ) -> None:
+    if demo:
+        await seed_demo(path, DemoSize(), console, progress_bar)
     services, tokens = await open_embedded(path)
     try:
-        if demo:
-            with progress_bar() as bar:
-                task = bar.add_task("生成示范县 / seeding the demo county", total=None)
-                await seed(
-                    services.registry,
-                    DemoSize(),
-                    lambda _, done, total: bar.update(task, completed=done, total=total),
-                )
         url = f"http://{host}:{port}/"
         console.print(
             f"无疫 Wuyi 已启动 / running: [bold]{url}[/bold]  (数据 / data: {path.resolve()})"

@@ -72,10 +72,10 @@ async def open_postgres(url: str, clock: Clock | None = None) -> Services:
 
 
 @asynccontextmanager
-async def services_for(data: Path | None) -> AsyncIterator[Services]:
+async def services_for(data: Path | None, clock: Clock | None = None) -> AsyncIterator[Services]:
     """The embedded deployment in ``data``, or without it the distributed one of ``WUYI_*``."""
     if data is not None:
-        services = await open_sqlite(DataDir(data))
+        services = await open_sqlite(DataDir(data), clock)
     else:
         url = WuyiSettings().database_url
         if not url:
@@ -83,7 +83,7 @@ async def services_for(data: Path | None) -> AsyncIterator[Services]:
                 "未设置 WUYI_DATABASE_URL；嵌入式部署请加 --data 目录",
                 "WUYI_DATABASE_URL is not set; for an embedded deployment pass --data DIR",
             )
-        services = await open_postgres(url)
+        services = await open_postgres(url, clock)
     try:
         yield services
     finally:

@@ -42,7 +42,8 @@ async def fresh_database():
 
 
 class Service:
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, name: str = "registry") -> None:
+        self.name = name
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -56,13 +57,13 @@ class Service:
 
     async def start(self) -> Service:
         self.process = subprocess.Popen(
-            [wuyi_command(), "serve", "registry", "--port", str(self.port)],
+            [wuyi_command(), "serve", self.name, "--port", str(self.port)],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             text=True,
         )
-        await wait_for_http(f"{self.base}/registry/health", timeout=60)
+        await wait_for_http(f"{self.base}/{self.name}/health", timeout=60)
         return self
 
     def token(self, tenant: str = "t1") -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -42,10 +43,20 @@ class Server:
         self.process.wait(timeout=30)
 
 
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    """The demo county, generated once per module (it takes a while) and copied per test."""
+    folder = tmp_path_factory.mktemp("seeded")
+    run("demo", "--data", str(folder))
+    return folder
+
+
 @pytest.fixture
-async def demo(tmp_path):
-    server = await Server(tmp_path, "--demo").ready()
-    yield tmp_path, server
+async def demo(seeded, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(seeded, data)
+    server = await Server(data).ready()
+    yield data, server
     server.stop()
 
 
@@ -64,6 +75,21 @@ async def test_up_with_demo_serves_the_county_dashboard_and_openapi(demo):
         assert "无疫创建工作指挥台" in page.text
 
 
+async def test_the_demo_tells_a_reporting_story(demo):
+    data, server = demo
+    async with httpx.AsyncClient(base_url=server.url, headers=token(data)) as http:
+        villages = (await http.get("/registry/v1/entities?kind=village&limit=100")).json()
+        verdicts = [
+            (await http.get(f"/reporting/v1/eligibility/{v['id']}")).json()
+            for v in villages["items"]
+        ]
+        failed = {rule["rule"] for v in verdicts for rule in v["reasons"] if not rule["passed"]}
+        assert any(v["eligible"] for v in verdicts) and failed == {"cycle", "reporting"}
+        county = (await http.get("/registry/v1/entities?kind=county")).json()["items"][0]
+        week = (await http.get(f"/reporting/v1/completeness?entity_id={county['id']}")).json()
+        assert week["expected"] == 48
+
+
 async def test_a_second_up_on_the_same_data_folder_fails_clearly(demo):
     data, _ = demo
     second = subprocess.run(
@@ -76,19 +102,41 @@ async def test_a_second_up_on_the_same_data_folder_fails_clearly(demo):
     assert "已被另一个 wuyi up 进程使用" in second.stderr and "in use" in second.stderr
 
 
-async def test_data_survives_a_killed_server(tmp_path):
-    server = await Server(tmp_path, "--demo").ready()
+async def test_up_with_demo_on_a_seeded_folder_adds_nothing_and_serves(seeded, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(seeded, data)
+    server = await Server(data, "--demo").ready()
+    server.stop()
+    assert "'accepted': 0" in (server.process.stderr.read() if server.process.stderr else "")
+
+
+async def test_data_survives_a_killed_server(seeded, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(seeded, data)
+    server = await Server(data).ready()
     server.stop(signal.SIGKILL)
-    restarted = await Server(tmp_path).ready()
+    restarted = await Server(data).ready()
     try:
-        async with httpx.AsyncClient(base_url=restarted.url, headers=token(tmp_path)) as http:
+        async with httpx.AsyncClient(base_url=restarted.url, headers=token(data)) as http:
             assert (await http.get("/registry/v1/grids?level=3")).json()["total"] == 36
     finally:
         restarted.stop()
 
 
 async def test_a_seeded_demo_is_not_seeded_twice(tmp_path):
-    run("demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1", "--grids", "1")
+    run(
+        "demo",
+        "--data",
+        str(tmp_path),
+        "--townships",
+        "1",
+        "--villages",
+        "1",
+        "--grids",
+        "1",
+        "--days",
+        "1",
+    )
     again = run(
         "demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1", "--grids", "1"
     )
@@ -119,7 +167,19 @@ def test_import_roster_from_the_command_line_reports_rows(tmp_path):
 
 
 def test_projection_rebuild_names_known_projections(tmp_path):
-    run("demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1", "--grids", "1")
+    run(
+        "demo",
+        "--data",
+        str(tmp_path),
+        "--townships",
+        "1",
+        "--villages",
+        "1",
+        "--grids",
+        "1",
+        "--days",
+        "1",
+    )
     rebuilt = run("projections", "rebuild", "--data", str(tmp_path), "registry")
     assert "rebuilt and swapped in" in rebuilt.stderr
     unknown = run("projections", "rebuild", "--data", str(tmp_path), "nope", check=False)
@@ -127,7 +187,19 @@ def test_projection_rebuild_names_known_projections(tmp_path):
 
 
 def test_audit_verify_passes_then_names_an_altered_event(tmp_path):
-    run("demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1", "--grids", "1")
+    run(
+        "demo",
+        "--data",
+        str(tmp_path),
+        "--townships",
+        "1",
+        "--villages",
+        "1",
+        "--grids",
+        "1",
+        "--days",
+        "1",
+    )
     assert "intact" in run("audit", "verify", "--data", str(tmp_path)).stderr
     with sqlite3.connect(tmp_path / "registry.db") as conn:
         conn.execute("DROP TRIGGER events_no_update")
