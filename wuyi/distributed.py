@@ -1,9 +1,10 @@
 """``wuyi serve SERVICE``: one service on PostgreSQL + Kafka, configured by ``WUYI_*``.
 
-The API process also runs the service's background loops: the relay (its log to
-``wuyi.<service>.events``), following its own log into its projections, and the service's own
-workers (reporting: registry replica from Kafka, deadline sweeps). Replicas queue on the relay's
-lock and sweeps are idempotent, so running several is safe. ``--worker`` runs the loops alone.
+The API process also runs the relay (its log to ``wuyi.<service>.events``) and follows its own
+log into its projections; replicas queue on the relay's lock, so running several is safe.
+``--worker`` runs the service's worker: for the registry the same loops without the API; for
+reporting the faust-streaming worker (registry replica from Kafka, deadline and eligibility
+sweeps) plus relay and projections. Sweeps are idempotent, so workers can be replicated.
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ from wuyi_core.settings import WuyiSettings
 from wuyi_registry.api.app import create_app as registry_app
 from wuyi_registry.bootstrap import build_registry
 from wuyi_reporting.api.app import create_app as reporting_app
-from wuyi_reporting.bootstrap import build_reporting
-from wuyi_reporting.worker import deadline_loop, replica_loop
+from wuyi_reporting.bootstrap import Reporting, build_reporting
 
 from wuyi.runtime import Loop, follow, running
 
@@ -53,7 +53,41 @@ def run_service(service: str, worker: bool, port: int | None, console: Console) 
     if missing:
         console.print(f"[red]缺少环境变量 / missing settings:[/red] {', '.join(missing)}")
         raise SystemExit(2)
+    if service == "reporting" and worker:
+        _run_reporting_worker(settings)
+        return
     asyncio.run(_run(service, worker, port or settings.port, settings))
+
+
+def _run_reporting_worker(settings: WuyiSettings) -> None:
+    """The reporting worker runs on faust-streaming: its agents call the same handlers."""
+    from faust.worker import Worker
+    from wuyi_reporting.agents import create_worker_app
+
+    assert settings.database_url and settings.kafka_bootstrap
+    bus = KafkaBus(
+        settings.kafka_bootstrap,
+        SERVICES,
+        prefix=settings.topic_prefix,
+        partitions=settings.topic_partitions,
+        replication=settings.topic_replication,
+    )
+
+    async def build() -> Reporting:
+        await bus.ensure_topics()
+        return await build_reporting(
+            await PostgresDatabase.open(settings.database_url or "", "reporting")
+        )
+
+    async def background(reporting: Reporting, stop: asyncio.Event) -> None:
+        relay = Relay(reporting.store, bus.publisher())
+        await relay.migrate()
+        loops = [relay_loop(relay), *(follow(p) for p in reporting.projectors.values())]
+        async with running(loops):
+            await stop.wait()
+
+    app = create_worker_app(settings, build, background)
+    Worker(app, loglevel="warning", quiet=True).execute_from_commandline()
 
 
 def relay_loop(relay: Relay) -> Loop:
@@ -73,10 +107,12 @@ async def _parts(
     if service == "registry":
         registry = await build_registry(db)
         return (registry_app(registry, tokens), registry.store, [follow(registry.projector)])
-    reporting = await build_reporting(db)
-    loops = [follow(p) for p in reporting.projectors.values()]
-    loops += [replica_loop(reporting, bus), deadline_loop(reporting)]
-    return reporting_app(reporting, tokens), reporting.store, loops
+    reporting = await build_reporting(db)  # its replica and sweeps run in the faust worker
+    return (
+        reporting_app(reporting, tokens),
+        reporting.store,
+        [follow(p) for p in reporting.projectors.values()],
+    )
 
 
 async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) -> None:

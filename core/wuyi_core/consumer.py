@@ -31,7 +31,7 @@ class ConsumerRunner:
         self,
         name: str,
         db: AbstractDatabase,
-        subscription: AbstractSubscription,
+        subscription: AbstractSubscription | None,
         handler: Handler,
         *,
         attempts: int = 5,
@@ -50,18 +50,24 @@ class ConsumerRunner:
         await self.db.migrate(DDL)
 
     async def run(self, stop: asyncio.Event, poll: float = 0.5) -> None:
-        await self.subscription.start()
+        subscription = self._own_subscription()
+        await subscription.start()
         try:
             while not stop.is_set():
-                await self.process_batch(await self.subscription.next_batch(poll))
+                await self.process_batch(await subscription.next_batch(poll))
         finally:
-            await self.subscription.stop()
+            await subscription.stop()
 
     async def process_batch(self, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:
             await self.process(delivery)
         if deliveries:
-            await self.subscription.commit(deliveries)
+            await self._own_subscription().commit(deliveries)
+
+    def _own_subscription(self) -> AbstractSubscription:
+        if self.subscription is None:
+            raise RuntimeError(f"consumer {self.name} is driven from outside (no subscription)")
+        return self.subscription
 
     async def process(self, delivery: Delivery) -> None:
         retrying = AsyncRetrying(

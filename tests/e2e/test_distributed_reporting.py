@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import signal
+import subprocess
 
 import httpx
 import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
+from conftest import wuyi_command
 from tests.e2e.test_distributed_registry import Service, consume, fresh_database  # noqa: F401
 
 
@@ -17,7 +20,15 @@ from tests.e2e.test_distributed_registry import Service, consume, fresh_database
 async def services(fresh_database, topic_prefix):  # noqa: F811
     registry = await Service(fresh_database, topic_prefix, "registry").start()
     reporting = await Service(fresh_database, topic_prefix, "reporting").start()
+    worker = subprocess.Popen(
+        [wuyi_command(), "serve", "reporting", "--worker"],
+        env=reporting.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     yield registry, reporting
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=60)
     reporting.stop()
     registry.stop()
 

@@ -66,7 +66,8 @@ async def submit_report(
             continue
     else:
         raise ConcurrencyConflict(rid, None, -1)
-    await refresh_lineage(rep, who.tenant, grid["entity_id"], metadata_for(who, cid))
+    if cmd.date < settings.local_date(now):  # today's report is outside today's window
+        await refresh_lineage(rep, who.tenant, grid["entity_id"], metadata_for(who, cid))
     return await report_view(rep, who.tenant, rid)
 
 

@@ -1,0 +1,99 @@
+"""The distributed reporting worker on faust-streaming.
+
+Topics and timers are declared here; the agents stay thin and call the same handlers the
+embedded bus calls (the registry replica consumer, the missed-report and eligibility sweeps).
+
+Trap, seen with faust-streaming 0.15.3: when an agent raises, faust restarts it and commits the
+failing message's offset anyway, so a restarted worker never sees it again. The agent therefore
+never raises: ``ConsumerRunner.process`` retries with backoff and then parks the event in
+``dead_letters`` (replayable), and only then does the stream move on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import faust
+from wuyi_contracts.catalog import topic_for
+from wuyi_contracts.envelope import Envelope
+from wuyi_core.bus.port import Delivery
+from wuyi_core.consumer import ConsumerRunner
+from wuyi_core.settings import WuyiSettings
+
+from wuyi_reporting.adapters.replica import apply_registry_event
+from wuyi_reporting.application.eligibility import sweep
+from wuyi_reporting.application.missed import sweep_missed
+from wuyi_reporting.bootstrap import Reporting
+
+log = logging.getLogger(__name__)
+REPLICA = "reporting.registry-replica"
+
+
+def create_worker_app(
+    settings: WuyiSettings,
+    build: Callable[[], Awaitable[Reporting]],
+    background: Callable[[Reporting, asyncio.Event], Awaitable[None]],
+) -> faust.App:
+    """A faust app whose agents feed ``build()``'s service; ``background`` runs beside them
+    (relay, projection followers) until the worker process ends."""
+    app = faust.App(
+        f"{settings.topic_prefix}wuyi-reporting-worker",
+        broker=f"kafka://{settings.kafka_bootstrap}",
+        value_serializer="raw",
+        key_serializer="raw",
+        store="memory://",
+        web_enabled=False,
+        topic_disable_leader=True,
+        consumer_auto_offset_reset="earliest",
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.topic_replication,
+    )
+    registry_events = app.topic(
+        topic_for("registry", settings.topic_prefix), value_serializer="raw", key_serializer="raw"
+    )
+    ready = asyncio.Event()
+    holder: dict[str, Any] = {}
+    stop = asyncio.Event()
+
+    @app.task
+    async def start_service() -> None:
+        reporting = await build()
+        holder["reporting"] = reporting
+        holder["replica"] = ConsumerRunner(
+            REPLICA, reporting.store.db, None, apply_registry_event, clock=reporting.clock
+        )
+        ready.set()
+        holder["background"] = asyncio.ensure_future(background(reporting, stop))
+
+    @app.agent(registry_events)
+    async def registry_replica(stream: Any) -> None:
+        await ready.wait()
+        runner: ConsumerRunner = holder["replica"]
+        async for event in stream.events():
+            headers = _headers(event.message.headers)
+            await runner.process(Delivery(Envelope.from_kafka(headers, event.value or b"")))
+
+    @app.timer(interval=30.0)
+    async def deadlines() -> None:
+        if not ready.is_set():
+            return
+        try:
+            await sweep_missed(holder["reporting"])
+            await sweep(holder["reporting"], new_only=True)
+        except Exception:  # a sweep failure must not stop the timer; the next tick retries
+            log.exception("reporting sweep failed")
+
+    @app.timer(interval=3600.0)
+    async def eligibility() -> None:
+        if ready.is_set():
+            await sweep(holder["reporting"])
+
+    return app
+
+
+def _headers(raw: Any) -> list[tuple[str, bytes]]:
+    items = raw.items() if hasattr(raw, "items") else raw or []
+    return [(key, value) for key, value in items]
