@@ -142,9 +142,12 @@ async def main(args: argparse.Namespace) -> dict:
     prefix = f"bench{uuid.uuid4().hex[:6]}."
     registry = await Service(database, prefix, "registry").start()
     reporting = await Service(database, prefix, "reporting").start()
-    worker = subprocess.Popen([str(Path(sys.executable).parent / "wuyi"), "serve", "reporting",
-                               "--worker"], env=reporting.env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).parent / "wuyi"), "serve", "reporting", "--worker"],
+        env=reporting.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         headers = registry.token()
         limits = httpx.Limits(max_connections=args.concurrency)

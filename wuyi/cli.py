@@ -20,6 +20,8 @@ audit = typer.Typer(help="审计 / audit", no_args_is_help=True)
 app.add_typer(imports, name="import")
 app.add_typer(projections, name="projections")
 app.add_typer(audit, name="audit")
+dead_letters = typer.Typer(help="死信 / parked events", no_args_is_help=True)
+app.add_typer(dead_letters, name="dead-letters")
 console = Console(stderr=True, soft_wrap=True)
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="embedded data folder")]
@@ -116,6 +118,22 @@ def verify(data: DataOpt = None) -> None:
     from wuyi.commands import verify_audit
 
     raise typer.Exit(asyncio.run(verify_audit(data, console)))
+
+
+@dead_letters.command("list")
+def dead_letters_list(data: DataOpt = None) -> None:
+    """列出处理失败而暂存的事件 / list events parked after failing."""
+    from wuyi.commands import list_dead_letters
+
+    raise typer.Exit(asyncio.run(list_dead_letters(data, console)))
+
+
+@dead_letters.command("replay")
+def dead_letters_replay(data: DataOpt = None) -> None:
+    """修复原因后重放暂存事件 / replay parked events once their cause is fixed."""
+    from wuyi.commands import replay_dead_letters
+
+    raise typer.Exit(asyncio.run(replay_dead_letters(data, console)))
 
 
 @app.command()

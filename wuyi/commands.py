@@ -107,6 +107,34 @@ async def verify_audit(data: Path | None, console: Console) -> int:
     return 1 if failed else 0
 
 
+async def list_dead_letters(data: Path | None, console: Console) -> int:
+    """One line per parked event (greppable): consumer, event id, attempts, time, error."""
+    parked = 0
+    async with services_for(data) as services:
+        for runner in services.consumers().values():
+            async with runner.db.read() as conn:
+                rows = await conn.fetch(
+                    "SELECT event_id, error, attempts, parked_at FROM dead_letters"
+                    " WHERE consumer = $1 ORDER BY parked_at", runner.name)
+            for row in rows:
+                parked += 1
+                console.print(f"{runner.name}\t{row['event_id']}\t{row['attempts']}\t"
+                              f"{row['parked_at']}\t{row['error']}", markup=False)
+    if not parked:
+        console.print("没有暂存事件 / no parked events")
+    return 0
+
+
+async def replay_dead_letters(data: Path | None, console: Console) -> int:
+    still = 0
+    async with services_for(data) as services:
+        for name, runner in services.consumers().items():
+            replayed, left = await runner.replay_dead_letters()
+            still += left
+            console.print(f"{name}: 已重放 replayed {replayed}, 仍失败 still failing {left}")
+    return 1 if still else 0
+
+
 async def seed_demo(data: Path | None, size: DemoSize, console: Console, progress_bar: Bar) -> int:
     """Generate the demo county with a progress bar per chapter (registry rows, report days)."""
     labels = {"registry": "登记主体与网格 / registry", "reporting": "逐日报告 / daily reports"}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from wuyi_core.bus.embedded import EmbeddedBus
 from wuyi_core.clock import Clock
+from wuyi_core.consumer import ConsumerRunner
 from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.db.postgres import PostgresDatabase
 from wuyi_core.db.sqlite import SQLiteDatabase
@@ -21,7 +22,8 @@ from wuyi_core.eventstore import EventStore
 from wuyi_core.projection import Projector
 from wuyi_core.settings import WuyiSettings
 from wuyi_registry.bootstrap import Registry, build_registry
-from wuyi_reporting.bootstrap import Reporting, build_reporting
+from wuyi_reporting.adapters.replica import apply_registry_event
+from wuyi_reporting.bootstrap import REPLICA, Reporting, build_reporting
 
 from wuyi.datadir import DataDir
 
@@ -43,6 +45,11 @@ class Services:
             self.registry.projector.projection.name: self.registry.projector,
             **self.reporting.projectors,
         }
+
+    def consumers(self) -> dict[str, ConsumerRunner]:
+        """Every consumer, for commands on its parked events (driven without a subscription)."""
+        replica = ConsumerRunner(REPLICA, self.reporting.store.db, None, apply_registry_event)
+        return {replica.name: replica}
 
     def embedded_bus(self) -> EmbeddedBus:
         return EmbeddedBus(self.stores)

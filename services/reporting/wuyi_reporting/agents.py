@@ -26,10 +26,9 @@ from wuyi_core.settings import WuyiSettings
 from wuyi_reporting.adapters.replica import apply_registry_event
 from wuyi_reporting.application.eligibility import sweep
 from wuyi_reporting.application.missed import sweep_missed
-from wuyi_reporting.bootstrap import Reporting
+from wuyi_reporting.bootstrap import REPLICA, Reporting
 
 log = logging.getLogger(__name__)
-REPLICA = "reporting.registry-replica"
 
 
 def create_worker_app(

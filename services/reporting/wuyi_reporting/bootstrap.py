@@ -18,6 +18,7 @@ from wuyi_reporting.adapters.projections import PROJECTIONS
 from wuyi_reporting.adapters.read_model import ReportingReads
 
 SERVICE = "reporting"
+REPLICA = "reporting.registry-replica"
 SWEEPS_DDL = [
     """CREATE TABLE IF NOT EXISTS missed_sweeps (
         tenant TEXT NOT NULL, level INTEGER NOT NULL, day TEXT NOT NULL,
