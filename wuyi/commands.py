@@ -115,11 +115,16 @@ async def list_dead_letters(data: Path | None, console: Console) -> int:
             async with runner.db.read() as conn:
                 rows = await conn.fetch(
                     "SELECT event_id, error, attempts, parked_at FROM dead_letters"
-                    " WHERE consumer = $1 ORDER BY parked_at", runner.name)
+                    " WHERE consumer = $1 ORDER BY parked_at",
+                    runner.name,
+                )
             for row in rows:
                 parked += 1
-                console.print(f"{runner.name}\t{row['event_id']}\t{row['attempts']}\t"
-                              f"{row['parked_at']}\t{row['error']}", markup=False)
+                console.print(
+                    f"{runner.name}\t{row['event_id']}\t{row['attempts']}\t"
+                    f"{row['parked_at']}\t{row['error']}",
+                    markup=False,
+                )
     if not parked:
         console.print("没有暂存事件 / no parked events")
     return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -13,8 +15,11 @@ import pytest
 from fastapi import FastAPI
 from wuyi_core.auth import Role, TokenService
 from wuyi_core.bus.embedded import EmbeddedBus
+from wuyi_core.bus.kafka import KafkaBus
+from wuyi_core.bus.port import AbstractBus
 from wuyi_core.clock import SettableClock
 from wuyi_core.db.sqlite import SQLiteDatabase
+from wuyi_core.relay import Relay
 from wuyi_registry.api.app import create_app as registry_app
 from wuyi_registry.bootstrap import build_registry
 from wuyi_reporting.api.app import create_app as reporting_app
@@ -22,7 +27,7 @@ from wuyi_reporting.bootstrap import Reporting, build_reporting
 from wuyi_reporting.domain.settings import ReportingSettings
 from wuyi_reporting.worker import replica_loop
 
-from conftest import drop_schema, open_postgres
+from conftest import drop_schema, kafka_bootstrap, open_postgres
 
 SECRET = "reporting-test-secret-long-enough-for-hs256"
 ZONE = ReportingSettings().zone
@@ -88,10 +93,12 @@ class Stack:
         return await self.post("/reporting/v1/grid-reports", body, **who)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def stack(request, tmp_path):
+@asynccontextmanager
+async def running_stack(mode: str, tmp_path, prefix: str) -> AsyncIterator[Stack]:
+    """``sqlite`` and ``postgres``: the embedded bus over each database; ``kafka``: PostgreSQL
+    with the registry relayed to a real Kafka and the replica consuming from it."""
     clock = SettableClock(at(8, 0, date(2026, 2, 1)))
-    if request.param == "sqlite":
+    if mode == "sqlite":
         dbs = [await SQLiteDatabase.open(tmp_path / f"{n}.db") for n in ("registry", "reporting")]
     else:
         suffix = uuid.uuid4().hex[:8]
@@ -103,22 +110,45 @@ async def stack(request, tmp_path):
     root.mount("/registry", registry_app(registry, tokens))
     root.mount("/reporting", reporting_app(reporting, tokens))
     stop = asyncio.Event()
-    bus = EmbeddedBus({"registry": registry.store, "reporting": reporting.store})
-    replica = asyncio.create_task(replica_loop(reporting, bus)(stop))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=root), base_url="http://wuyi.test"
-    ) as http:
-        yield Stack(http, reporting, clock, tokens)
-    stop.set()
-    await replica
-    for db in dbs:
-        if request.param == "postgres":
-            await drop_schema(db)
-        await db.close()
+    loops = []
+    if mode == "kafka":
+        bus: AbstractBus = KafkaBus(kafka_bootstrap(), ["registry", "reporting"], prefix=prefix)
+        publisher = bus.publisher()
+        relay = Relay(registry.store, publisher)
+        await relay.migrate()
+        await publisher.start()
+        loops.append(asyncio.create_task(relay.run(stop, poll=0.05)))
+    else:
+        bus = EmbeddedBus({"registry": registry.store, "reporting": reporting.store})
+    loops.append(asyncio.create_task(replica_loop(reporting, bus)(stop)))
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=root), base_url="http://wuyi.test"
+        ) as http:
+            yield Stack(http, reporting, clock, tokens)
+    finally:
+        stop.set()
+        await asyncio.gather(*loops)
+        if mode == "kafka":
+            await publisher.stop()
+        for db in dbs:
+            if mode != "sqlite":
+                await drop_schema(db)
+            await db.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def stack(request, tmp_path, topic_prefix):
+    async with running_stack(request.param, tmp_path, topic_prefix) as running:
+        yield running
 
 
 @pytest.fixture
 async def town(stack):
+    return await build_town(stack)
+
+
+async def build_town(stack: Stack) -> dict[str, str]:
     """A township with one village: level-1, one level-2 and two level-3 grids, registered
     on 2026-02-01 (weeks before DAY)."""
     county = await stack.created("/registry/v1/entities", {"name": "县", "kind": "county"})
