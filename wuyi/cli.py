@@ -105,11 +105,22 @@ def import_roster(
 
 
 @projections.command("rebuild")
-def rebuild(name: str, data: DataOpt = None) -> None:
-    """从事件日志重建投影并原子切换 / rebuild a projection from the log, then swap it in."""
+def rebuild(
+    name: str,
+    data: DataOpt = None,
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="log | topic | auto (topic in distributed mode "
+            "when the projection needs no private data)",
+        ),
+    ] = "auto",
+) -> None:
+    """从事件日志或主题重建投影并原子切换 / rebuild a projection, then swap it in."""
     from wuyi.commands import rebuild_projection
 
-    raise typer.Exit(asyncio.run(rebuild_projection(data, name, console, progress_bar)))
+    raise typer.Exit(asyncio.run(rebuild_projection(data, name, source, console, progress_bar)))
 
 
 @audit.command("verify")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from wuyi_contracts.catalog import SERVICES
 from wuyi_core.audit import verify_chains
 from wuyi_core.auth import Principal, Role
-from wuyi_core.errors import WuyiError
-from wuyi_core.eventstore.records import new_id
+from wuyi_core.bus.kafka import KafkaBus, topic_history
+from wuyi_core.errors import InvalidInput, WuyiError
+from wuyi_core.eventstore.records import StoredEvent, new_id
+from wuyi_core.projection import Projector
+from wuyi_core.settings import WuyiSettings
 from wuyi_registry.adapters.roster_files import read_roster
 from wuyi_registry.application.roster_import import import_rows
 
@@ -62,8 +66,10 @@ async def import_roster_file(
 
 
 async def rebuild_projection(
-    data: Path | None, name: str, console: Console, progress_bar: Bar
+    data: Path | None, name: str, source: str, console: Console, progress_bar: Bar
 ) -> int:
+    """Rebuild from the service's log, or in distributed mode from its Kafka topic (the
+    default there for projections that need no private data)."""
     try:
         async with services_for(data) as services:
             projector = services.projectors.get(name)
@@ -71,15 +77,53 @@ async def rebuild_projection(
                 known = ", ".join(sorted(services.projectors))
                 console.print(f"[red]没有名为 {name} 的投影[/red]；可选 / known: {known}")
                 return 2
+            service = next(s for s, store in services.stores.items() if store is projector.store)
+            topic = _topic_source(data, projector, service, source)
+            label = "主题 topic" if topic is not None else "日志 log"
             with progress_bar() as bar:
-                task = bar.add_task(f"重建 / rebuilding {name}", total=None)
+                task = bar.add_task(f"重建 / rebuilding {name} ← {label}", total=None)
                 applied = await projector.rebuild(
-                    lambda done, total: bar.update(task, completed=done, total=total)
+                    lambda done, total: bar.update(task, completed=done, total=total), topic
                 )
     except WuyiError as err:
         return _error(console, err)
-    console.print(f"投影 {name} 已重建并切换 / rebuilt and swapped in: {applied} events")
+    console.print(
+        f"投影 {name} 已从{label}重建并切换 / rebuilt from the {label.split()[-1]} "
+        f"and swapped in: {applied} events"
+    )
     return 0
+
+
+def _topic_source(
+    data: Path | None, projector: Projector, service: str, source: str
+) -> AsyncIterator[list[StoredEvent]] | None:
+    if source not in ("auto", "log", "topic"):
+        raise InvalidInput(
+            "--source 只能是 log、topic 或 auto", "--source is log, topic or auto", "source"
+        )
+    settings = WuyiSettings()
+    wants_topic = source == "topic" or (
+        source == "auto"
+        and data is None
+        and settings.kafka_bootstrap is not None
+        and not projector.projection.uses_private
+    )
+    if not wants_topic:
+        return None
+    if data is not None or settings.kafka_bootstrap is None:
+        raise InvalidInput(
+            "从主题重建需要分布式部署（WUYI_KAFKA_BOOTSTRAP）",
+            "rebuilding from a topic needs the distributed deployment (WUYI_KAFKA_BOOTSTRAP)",
+            "source",
+        )
+    if projector.projection.uses_private:
+        raise InvalidInput(
+            "该投影含有不公开的数据，只能从日志重建",
+            "this projection holds private data; rebuild it from the log",
+            "source",
+        )
+    bus = KafkaBus(settings.kafka_bootstrap, SERVICES, prefix=settings.topic_prefix)
+    return topic_history(bus, service)
 
 
 async def verify_audit(data: Path | None, console: Console) -> int:

@@ -3,7 +3,9 @@
 Binary content mode: attributes become ``ce_``-prefixed headers, the data is the JSON value.
 Extensions: ``tenant``, ``correlationid``, ``causationid``, ``actor``, ``traceparent``, and
 ``sequence`` (the event's position in its service log, zero-padded so that it orders as a string,
-as the CloudEvents sequence extension asks) so subscribers can detect gaps and duplicates.
+as the CloudEvents sequence extension asks) so subscribers can detect gaps and duplicates and
+restore the log's total order across partitions, and ``streamversion`` (the event's version in
+its aggregate's stream).
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 SPEC_VERSION = "1.0"
-_EXTENSIONS = ("tenant", "correlationid", "causationid", "actor", "traceparent", "sequence")
+_EXTENSIONS = (
+    "tenant",
+    "correlationid",
+    "causationid",
+    "actor",
+    "traceparent",
+    "sequence",
+    "streamversion",
+)
 
 
 class Envelope(BaseModel):
@@ -35,6 +45,7 @@ class Envelope(BaseModel):
     actor: str | None = None
     traceparent: str | None = None
     sequence: str | None = None
+    streamversion: int | None = None
 
     @property
     def service(self) -> str:
@@ -53,7 +64,7 @@ class Envelope(BaseModel):
         for name in _EXTENSIONS:
             value = getattr(self, name)
             if value is not None:
-                headers[f"ce_{name}"] = value
+                headers[f"ce_{name}"] = str(value)
         if self.traceparent:
             headers["traceparent"] = self.traceparent  # W3C propagation for tracing libraries
         return [(key, value.encode()) for key, value in headers.items()]

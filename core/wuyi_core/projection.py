@@ -10,7 +10,7 @@ either the old or the new projection, never a half of each.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 
 from wuyi_core.db.port import AbstractConnection
 from wuyi_core.eventstore.records import StoredEvent
@@ -29,6 +29,7 @@ class Projection(ABC):
 
     name: str
     ddl: Mapping[str, Sequence[str]]
+    uses_private: bool = False  # True: needs the log itself; the public topic cannot rebuild it
 
     @abstractmethod
     async def apply(self, conn: AbstractConnection, event: StoredEvent, t: Tables) -> None: ...
@@ -69,8 +70,18 @@ class Projector:
             if len(events) < self.batch:
                 return applied
 
-    async def rebuild(self, progress: Progress | None = None) -> int:
-        """Replay the whole log into a new generation and swap it in; returns events applied."""
+    async def rebuild(
+        self,
+        progress: Progress | None = None,
+        source: AsyncIterator[list[StoredEvent]] | None = None,
+    ) -> int:
+        """Replay the whole log (or ``source``, batches in log order, e.g. the service's topic)
+        into a new generation and swap it in; returns events applied. Whatever the source, the
+        tail that arrived meanwhile comes from the log, under the projection's lock."""
+        if source is not None and self.projection.uses_private:
+            raise ValueError(
+                f"projection {self.projection.name} needs private data; rebuild it from the log"
+            )
         async with self.store.db.read() as conn:
             generation, _ = await self._must_state(conn)
         shadow = generation + 1
@@ -78,12 +89,10 @@ class Projector:
             await self._drop(conn, shadow)
             await self._create(conn, shadow)
         total, position, applied = await self.store.head(), 0, 0
-        while True:  # bulk of the log, without blocking live catch-up
+        batches = source if source is not None else self._log_batches()
+        async for events in batches:  # the bulk, without blocking live catch-up
             async with self.store.db.transaction() as conn:
-                events = await read_all(conn, position, self.batch)
                 await self._apply_all(conn, events, self._names(shadow))
-            if not events:
-                break
             position, applied = events[-1].position, applied + len(events)
             if progress:
                 progress(applied, max(total, position))
@@ -101,6 +110,12 @@ class Projector:
         if progress:
             progress(applied, applied)
         return applied
+
+    async def _log_batches(self) -> AsyncIterator[list[StoredEvent]]:
+        position = 0
+        while events := await self.store.read_all(position, self.batch):
+            yield events
+            position = events[-1].position
 
     async def _apply_all(
         self, conn: AbstractConnection, events: Sequence[StoredEvent], t: Tables

@@ -92,3 +92,24 @@ async def test_a_grid_registered_in_registry_takes_reports_in_reporting(services
     ]
     assert "cn.wuyi.reporting.grid_report.submitted.v1" in types
     assert "cn.wuyi.reporting.eligibility.lost.v1" in types
+
+    async with httpx.AsyncClient(base_url=reporting.base, headers=headers) as http:
+        path = f"/reporting/v1/completeness?entity_id={county['id']}&date={today}"
+        before = (await http.get(path)).json()
+        rebuilt = subprocess.run(
+            [wuyi_command(), "projections", "rebuild", "completeness"],
+            env=reporting.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert rebuilt.returncode == 0 and "rebuilt from the topic" in rebuilt.stderr
+        assert (await http.get(path)).json() == before == {**before, "received": 1}
+    refused = subprocess.run(
+        [wuyi_command(), "projections", "rebuild", "reporting", "--source", "topic"],
+        env=reporting.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2 and "private data" in refused.stderr

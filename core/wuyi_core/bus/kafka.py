@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -20,6 +20,7 @@ from wuyi_contracts.envelope import Envelope
 
 from wuyi_core.bus.port import AbstractBus, AbstractPublisher, AbstractSubscription, Delivery
 from wuyi_core.db.port import AbstractDatabase
+from wuyi_core.eventstore.records import StoredEvent
 
 
 class KafkaBus(AbstractBus):
@@ -133,3 +134,44 @@ class KafkaSubscription(AbstractSubscription):
 
     async def stop(self) -> None:
         await self._consumer.stop()
+
+
+async def topic_history(
+    bus: KafkaBus, service: str, batch: int = 500
+) -> AsyncIterator[list[StoredEvent]]:
+    """Every event on a service's topic up to now, in log order (by ``sequence``, across
+    partitions), each once (a relay may have published one twice): a projection source."""
+    topic = bus.topic(service)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bus.bootstrap)
+    await admin.start()
+    try:
+        [description] = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    partitions = [TopicPartition(topic, p["partition"]) for p in description["partitions"]]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bus.bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    seen: dict[str, Envelope] = {}
+    try:
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        # seek_to_beginning() after end_offsets() was seen to skip every record (aiokafka
+        # 0.14); an explicit seek to the beginning offsets does not.
+        for tp, offset in (await consumer.beginning_offsets(partitions)).items():
+            consumer.seek(tp, offset)
+        remaining = {tp for tp in partitions if ends[tp] > 0}
+        while remaining:
+            for tp, messages in (await consumer.getmany(timeout_ms=1000)).items():
+                for message in messages:
+                    if message.offset < ends[tp]:
+                        envelope = Envelope.from_kafka(
+                            list(message.headers or []), message.value or b""
+                        )
+                        seen[envelope.id] = envelope
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()
+    ordered = sorted(seen.values(), key=lambda e: e.sequence or "")
+    for start in range(0, len(ordered), batch):
+        yield [StoredEvent.from_envelope(e) for e in ordered[start : start + batch]]

@@ -96,6 +96,33 @@ class StoredEvent:
             actor=self.metadata.actor,
             traceparent=self.metadata.traceparent,
             sequence=f"{self.position:020d}",
+            streamversion=self.stream_version,
+        )
+
+    @classmethod
+    def from_envelope(cls, envelope: Envelope) -> StoredEvent:
+        """An event read back from a topic: everything but the private part and the hashes
+        (the topic is a public copy of the log, not the log)."""
+        metadata = EventMetadata(
+            actor=envelope.actor or "",
+            role="",
+            correlation_id=envelope.correlationid or "",
+            causation_id=envelope.causationid,
+            traceparent=envelope.traceparent,
+        )
+        return cls(
+            int(envelope.sequence or 0),
+            envelope.tenant,
+            envelope.subject,
+            int(envelope.streamversion or 0),
+            envelope.id,
+            envelope.type,
+            envelope.data,
+            None,
+            metadata,
+            envelope.time,
+            "",
+            "",
         )
 
 

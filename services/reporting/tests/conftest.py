@@ -45,6 +45,8 @@ class Stack:
     clock: SettableClock
     tokens: TokenService
     day: date = DAY
+    bus: AbstractBus | None = None
+    relays: tuple[Relay, ...] = ()
 
     @staticmethod
     def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
@@ -114,10 +116,11 @@ async def running_stack(mode: str, tmp_path, prefix: str) -> AsyncIterator[Stack
     if mode == "kafka":
         bus: AbstractBus = KafkaBus(kafka_bootstrap(), ["registry", "reporting"], prefix=prefix)
         publisher = bus.publisher()
-        relay = Relay(registry.store, publisher)
-        await relay.migrate()
+        relays = (Relay(registry.store, publisher), Relay(reporting.store, publisher))
         await publisher.start()
-        loops.append(asyncio.create_task(relay.run(stop, poll=0.05)))
+        for relay in relays:
+            await relay.migrate()
+            loops.append(asyncio.create_task(relay.run(stop, poll=0.05)))
     else:
         bus = EmbeddedBus({"registry": registry.store, "reporting": reporting.store})
     loops.append(asyncio.create_task(replica_loop(reporting, bus)(stop)))
@@ -125,7 +128,9 @@ async def running_stack(mode: str, tmp_path, prefix: str) -> AsyncIterator[Stack
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=root), base_url="http://wuyi.test"
         ) as http:
-            yield Stack(http, reporting, clock, tokens)
+            yield Stack(
+                http, reporting, clock, tokens, bus=bus, relays=relays if mode == "kafka" else ()
+            )
     finally:
         stop.set()
         await asyncio.gather(*loops)

@@ -31,6 +31,7 @@ _GRIDS = [
 
 
 class RegistryProjection(Projection):
+    uses_private = True  # contacts / complaint texts live only in the log
     name = "registry"
     ddl = {"entities": _ENTITIES, "grids": _GRIDS}
 

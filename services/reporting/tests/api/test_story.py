@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from wuyi_core.bus.kafka import topic_history
 from wuyi_reporting.application.eligibility import sweep
 from wuyi_reporting.application.missed import sweep_missed
 
@@ -107,3 +108,29 @@ async def test_a_week_of_reports_a_case_and_a_lift_give_the_expected_views(story
     published = {e.stream_id: e.type for e in events if e.stream_id.startswith("eligibility:")}
     assert published[f"eligibility:{places['a']['id']}"].endswith("gained.v1")
     assert published[f"eligibility:{places['b']['id']}"].endswith("lost.v1")
+    if stack.relays:
+        await rebuild_from_the_topic_changes_nothing(stack, places, first)
+
+
+async def views(stack, places, first):
+    week = f"from={first}&to={stack.day - timedelta(days=1)}"
+    return [
+        (await stack.get(path)).json()
+        for path in (
+            f"/reporting/v1/completeness?entity_id={places['town']['id']}&{week}",
+            *(f"/reporting/v1/eligibility/{places[key]['id']}" for key in "abc"),
+        )
+    ]
+
+
+async def rebuild_from_the_topic_changes_nothing(stack, places, first):
+    """Distributed mode: completeness and eligibility rebuilt from wuyi.reporting.events."""
+    live = await views(stack, places, first)
+    for relay in stack.relays:
+        await relay.drain()
+    for name in ("completeness", "eligibility"):
+        applied = await stack.reporting.projectors[name].rebuild(
+            source=topic_history(stack.bus, "reporting")
+        )
+        assert applied == await stack.reporting.store.head()
+    assert await views(stack, places, first) == live

@@ -125,6 +125,7 @@ class EligibilityProjection(Projection):
 
 
 class ReportingProjection(Projection):
+    uses_private = True  # contacts / complaint texts live only in the log
     name = "reporting"
     ddl = {
         "settings": [
