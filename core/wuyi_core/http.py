@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -114,3 +115,33 @@ def if_match(request: Request) -> int | None:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 IfMatch = Annotated[int | None, Depends(if_match)]
 CorrelationId = Annotated[str, Depends(correlation_id)]
+
+
+def service_app(
+    service: str,
+    title: str,
+    tokens: TokenService,
+    routers: Sequence[APIRouter],
+    head: Callable[[], Awaitable[int]],
+    **state: Any,
+) -> FastAPI:
+    """A service's HTTP application, mounted at ``/<service>`` in both modes: its routers under
+    ``/v1``, a public ``/health``, ``/openapi.json`` and the error body of API.md."""
+    app = FastAPI(
+        title=title, version="1.0.0", openapi_url="/openapi.json", docs_url="/docs", redoc_url=None
+    )
+    app.state.tokens = tokens
+    for key, value in state.items():
+        setattr(app.state, key, value)
+    install_error_handlers(app)
+    v1 = APIRouter(prefix="/v1")
+    for router in routers:
+        v1.include_router(router)
+    app.include_router(v1)
+
+    @app.get("/health", tags=["health"])
+    async def health() -> dict[str, object]:
+        """Liveness and the head of the service's log (public)."""
+        return {"service": service, "status": "ok", "head": await head()}
+
+    return app

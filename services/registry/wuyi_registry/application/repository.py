@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
+from wuyi_contracts.base import EventData
 from wuyi_contracts.catalog import model_for
 from wuyi_core.errors import InvalidInput, NotFound
 from wuyi_core.eventstore import EventStore
@@ -19,26 +22,28 @@ async def load_entity(
 ) -> Entity:
     """The entity, or NotFound (404) — or, when ``field`` names the body field that referred to
     it, InvalidInput (422) naming that field. A foreign tenant's entity is simply not found."""
-    state: Entity | None = None
-    events = await store.read_stream(tenant, entity_id)
-    for event in events:
-        state = entity_rules.evolve(state, model_for(event.type).model_validate(event.data))
-    if state is None:
-        raise _missing("主体", "entity", entity_id, field)
-    return replace(state, version=len(events))
+    return await _load(store, tenant, entity_id, entity_rules.evolve, ("主体", "entity"), field)
 
 
 async def load_grid(store: EventStore, tenant: str, grid_id: str, field: str | None = None) -> Grid:
-    state: Grid | None = None
-    events = await store.read_stream(tenant, grid_id)
+    return await _load(store, tenant, grid_id, grid_rules.evolve, ("网格", "grid"), field)
+
+
+async def _load(
+    store: EventStore,
+    tenant: str,
+    stream_id: str,
+    evolve: Callable[[Any, EventData], Any],
+    names: tuple[str, str],
+    field: str | None,
+) -> Any:
+    state = None
+    events = await store.read_stream(tenant, stream_id)
     for event in events:
-        state = grid_rules.evolve(state, model_for(event.type).model_validate(event.data))
+        state = evolve(state, model_for(event.type).model_validate(event.data))
     if state is None:
-        raise _missing("网格", "grid", grid_id, field)
+        zh, en = names
+        if field is None:
+            raise NotFound(f"{zh}不存在：{stream_id}", f"{en} {stream_id} not found")
+        raise InvalidInput(f"引用的{zh}不存在：{stream_id}", f"{field}: no {en} {stream_id}", field)
     return replace(state, version=len(events))
-
-
-def _missing(zh: str, en: str, key: str, field: str | None) -> Exception:
-    if field is None:
-        return NotFound(f"{zh}不存在：{key}", f"{en} {key} not found")
-    return InvalidInput(f"引用的{zh}不存在：{key}", f"{field}: no {en} {key}", field)

@@ -57,14 +57,7 @@ def register(
     check_grid_entity(level, entity.kind)
     check_grid_parent(level, parent.level if parent else None)
     if parent is not None:
-        if parent.closed:
-            raise Conflict("上级网格已撤销", "the parent grid is closed", "parent_grid_id")
-        if parent.entity_id not in entity_lineage:
-            raise InvalidInput(
-                "上级网格必须属于本主体或其上级主体",
-                "the parent grid must belong to this entity or one above it",
-                "parent_grid_id",
-            )
+        _check_parent_grid(parent, entity_lineage)
     data = GridRegistered(
         grid_id=grid_id,
         name=name,
@@ -87,14 +80,7 @@ def rename(grid: Grid, name: str) -> list[NewEvent]:
 def move(grid: Grid, parent: Grid, entity_lineage: list[str]) -> list[NewEvent]:
     _must_be_open(grid)
     check_grid_parent(grid.level, parent.level)
-    if parent.closed:
-        raise Conflict("上级网格已撤销", "the parent grid is closed", "parent_grid_id")
-    if parent.entity_id not in entity_lineage:
-        raise InvalidInput(
-            "上级网格必须属于本主体或其上级主体",
-            "the parent grid must belong to this entity or one above it",
-            "parent_grid_id",
-        )
+    _check_parent_grid(parent, entity_lineage)
     if parent.id == grid.parent_grid_id:
         return []
     return [
@@ -121,6 +107,17 @@ def close(grid: Grid, reason: str, open_children: int) -> list[NewEvent]:
 def change_leader(grid: Grid, leader: Contact) -> list[NewEvent]:
     _must_be_open(grid)
     return [NewEvent(GridLeaderChanged(grid_id=grid.id), private=leader_private(leader))]
+
+
+def _check_parent_grid(parent: Grid, entity_lineage: list[str]) -> None:
+    if parent.closed:
+        raise Conflict("上级网格已撤销", "the parent grid is closed", "parent_grid_id")
+    if parent.entity_id not in entity_lineage:
+        raise InvalidInput(
+            "上级网格必须属于本主体或其上级主体",
+            "the parent grid must belong to this entity or one above it",
+            "parent_grid_id",
+        )
 
 
 def _must_be_open(grid: Grid) -> None:
