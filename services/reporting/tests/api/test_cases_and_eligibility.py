@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from wuyi_reporting.application.eligibility import sweep
+from wuyi_reporting.application.eligibility import follow_reports, sweep
 
 GAINED = "cn.wuyi.reporting.eligibility.gained.v1"
 LOST = "cn.wuyi.reporting.eligibility.lost.v1"
@@ -122,3 +122,17 @@ async def test_complaints_are_verified_once_and_their_text_stays_private(stack, 
     assert again.status_code == 409
     for event in await stack.reporting.store.read_all(0):
         assert "张三" not in event.envelope().model_dump_json()
+
+
+async def test_late_reports_that_complete_the_cycle_are_followed_into_eligibility(stack, town):
+    await stack.put("/reporting/v1/settings", {"backfill_days": 14})
+    await report_days(stack, town, 13)  # the 14th day of the window has no reports yet
+    stack.move_to(9, 0)
+    await sweep(stack.reporting)
+    assert (await eligibility_events(stack, town["village"]))[-1] == LOST
+    first = stack.day - timedelta(days=14)
+    for grid in ("g3a", "g3b", "g2"):
+        assert (await stack.report(town[grid], day=first)).status_code == 201
+    assert await follow_reports(stack.reporting) >= 1
+    assert (await eligibility_events(stack, town["village"]))[-1] == GAINED
+    assert await follow_reports(stack.reporting) == 0  # nothing new to follow

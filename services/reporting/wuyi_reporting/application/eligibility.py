@@ -1,8 +1,10 @@
 """Eligibility as a policy: explained on demand, and published as events when it flips.
 
-Cases, lifts and reports re-evaluate the entities they touch at once; a daily sweep catches
-the flips that only time makes (the 14th clean day) and anything a crash interrupted. Publishing
-compares with the last published state, so re-evaluating is always safe.
+Cases and lifts re-evaluate the entities they touch at once. Reports (submitted, corrected,
+missed) are many and only move the reporting rule, so the worker follows reporting's own log and
+re-evaluates the entities they touched, batched, a tick later (``follow_reports``). A periodic
+sweep catches the flips that only time makes (the 14th clean day). Publishing compares with the
+last published state, so re-evaluating is always safe, also after a crash.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date
 from wuyi_contracts.reporting import EligibilityGained, EligibilityLost
 from wuyi_core.errors import ConcurrencyConflict, NotFound
 from wuyi_core.eventstore import EventMetadata, NewEvent
+from wuyi_core.tracking import get_checkpoint, set_checkpoint
 
 from wuyi_reporting.application.days import expected_on
 from wuyi_reporting.bootstrap import Reporting
@@ -93,8 +96,9 @@ async def refresh_lineage(
 
 
 async def sweep(rep: Reporting, new_only: bool = False) -> int:
-    """Re-evaluate every entity (or only those never published yet); returns the flips."""
-    flips = 0
+    """Re-evaluate every entity (or only those never published yet, after the entities touched
+    by new reports); returns the flips."""
+    flips = await follow_reports(rep) if new_only else 0
     for tenant in await rep.reads.tenants():
         entities = await (
             rep.reads.unpublished_entities(tenant)
@@ -102,4 +106,28 @@ async def sweep(rep: Reporting, new_only: bool = False) -> int:
             else rep.reads.tenant_entities(tenant)
         )
         flips += await refresh(rep, tenant, entities, EventMetadata.system("eligibility-sweep"))
+    return flips
+
+
+REPORT_EVENTS = frozenset({"submitted", "corrected", "missed"})
+FOLLOWER = "eligibility-after-reports"
+
+
+async def follow_reports(rep: Reporting, batch: int = 2000) -> int:
+    """Re-evaluate the entities whose reports changed since the last call; returns flips."""
+    async with rep.store.db.read() as conn:
+        position = await get_checkpoint(conn, FOLLOWER)
+    flips = 0
+    while events := await rep.store.read_all(position, batch):
+        touched = {
+            (e.tenant, e.data["entity_id"])
+            for e in events
+            if e.type.split(".")[3] == "grid_report" and e.type.split(".")[4] in REPORT_EVENTS
+        }
+        metadata = EventMetadata.system("eligibility-after-reports")
+        for tenant, entity_id in sorted(touched):
+            flips += await refresh_lineage(rep, tenant, entity_id, metadata)
+        position = events[-1].position
+        async with rep.store.db.transaction() as conn:
+            await set_checkpoint(conn, FOLLOWER, position)
     return flips

@@ -16,7 +16,6 @@ from wuyi_core.errors import ConcurrencyConflict
 from wuyi_core.eventstore import EventMetadata, NewEvent
 
 from wuyi_reporting.application.days import expected_on
-from wuyi_reporting.application.eligibility import refresh_lineage
 from wuyi_reporting.bootstrap import Reporting
 from wuyi_reporting.domain.settings import REPORTING_LEVELS
 
@@ -32,7 +31,6 @@ async def sweep_missed(rep: Reporting) -> int:
         settings, _ = await rep.reads.settings(tenant)
         grids = await rep.reads.all_grids(tenant)
         today = settings.local_date(now)
-        touched: set[str] = set()
         for offset in range(settings.backfill_days, -1, -1):
             day = today - timedelta(days=offset)
             for level in REPORTING_LEVELS:
@@ -44,12 +42,8 @@ async def sweep_missed(rep: Reporting) -> int:
                 for grid in missing:
                     if await _record(rep, tenant, grid, day, deadline):
                         recorded += 1
-                        touched.add(grid["entity_id"])
                 if day < today:  # today may still learn of grids the replica had not seen yet
                     await _mark_swept(rep, tenant, level, day)
-        metadata = EventMetadata.system("missed-report-sweep")
-        for entity_id in touched:
-            await refresh_lineage(rep, tenant, entity_id, metadata)
     return recorded
 
 

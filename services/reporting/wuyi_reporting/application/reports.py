@@ -14,7 +14,6 @@ from wuyi_core.eventstore import NewEvent
 from wuyi_reporting.application import commands as c
 from wuyi_reporting.application.access import REPORTERS, known_grid
 from wuyi_reporting.application.days import expected_on
-from wuyi_reporting.application.eligibility import refresh_lineage
 from wuyi_reporting.application.missed import report_id
 from wuyi_reporting.bootstrap import Reporting, metadata_for
 from wuyi_reporting.domain.counts import check_report, sum_counts
@@ -66,9 +65,7 @@ async def submit_report(
             continue
     else:
         raise ConcurrencyConflict(rid, None, -1)
-    if cmd.date < settings.local_date(now):  # today's report is outside today's window
-        await refresh_lineage(rep, who.tenant, grid["entity_id"], metadata_for(who, cid))
-    return await report_view(rep, who.tenant, rid)
+    return await report_view(rep, who.tenant, rid)  # eligibility follows (follow_reports)
 
 
 async def rollup_of(rep: Reporting, tenant: str, grid_id: str, day: date) -> Rollup:
