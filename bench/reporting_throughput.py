@@ -105,6 +105,7 @@ async def submit_all(
     jobs = [(g, d) for d in days for g in grids]
     latencies: list[float] = []
     failures = 0
+    first_failure: list[str] = []
 
     async def worker() -> None:
         nonlocal failures
@@ -115,10 +116,14 @@ async def submit_all(
                 "/reporting/v1/grid-reports", json={"grid_id": grid, "date": day, "zero": True}
             )
             latencies.append(time.perf_counter() - started)
-            failures += response.status_code != 201
+            if response.status_code != 201:
+                failures += 1
+                first_failure.append(f"{response.status_code} {response.text[:300]}")
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
+    if first_failure:
+        print("first failure:", first_failure[0], file=sys.stderr)
     return latencies, time.perf_counter() - started, failures
 
 
