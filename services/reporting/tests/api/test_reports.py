@@ -117,3 +117,14 @@ async def test_only_county_admins_change_settings_and_bad_ones_are_422(stack, to
     assert refused.status_code == 403
     bad = await stack.put("/reporting/v1/settings", {"timezone": "Nowhere/City"})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "timezone"
+
+
+async def test_just_after_midnight_in_shanghai_the_new_day_is_today_though_utc_lags(stack, town):
+    next_day = stack.day + timedelta(days=1)
+    stack.move_to(0, 30, next_day)  # 16:30 UTC of the previous day
+    today = await stack.report(town["g3a"], day=next_day)
+    assert today.status_code == 201 and today.json()["on_time"] is True
+    yesterday = await stack.report(town["g3b"], day=stack.day)
+    assert yesterday.status_code == 201 and yesterday.json()["on_time"] is False
+    tomorrow = await stack.report(town["g3a"], day=next_day + timedelta(days=1))
+    assert tomorrow.status_code == 422
