@@ -43,6 +43,23 @@ class Server:
         self.process.wait(timeout=30)
 
 
+def tiny_demo(data: Path) -> subprocess.CompletedProcess[str]:
+    """One township, one village, one level-3 grid, one day of reports."""
+    return run(
+        "demo",
+        "--data",
+        str(data),
+        "--townships",
+        "1",
+        "--villages",
+        "1",
+        "--grids",
+        "1",
+        "--days",
+        "1",
+    )
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory) -> Path:
     """The demo county, generated once per module (it takes a while) and copied per test."""
@@ -124,22 +141,8 @@ async def test_data_survives_a_killed_server(seeded, tmp_path):
 
 
 async def test_a_seeded_demo_is_not_seeded_twice(tmp_path):
-    run(
-        "demo",
-        "--data",
-        str(tmp_path),
-        "--townships",
-        "1",
-        "--villages",
-        "1",
-        "--grids",
-        "1",
-        "--days",
-        "1",
-    )
-    again = run(
-        "demo", "--data", str(tmp_path), "--townships", "1", "--villages", "1", "--grids", "1"
-    )
+    tiny_demo(tmp_path)
+    again = tiny_demo(tmp_path)
     assert "'accepted': 0" in again.stderr
 
 
@@ -167,39 +170,15 @@ def test_import_roster_from_the_command_line_reports_rows(tmp_path):
 
 
 def test_projection_rebuild_names_known_projections(tmp_path):
-    run(
-        "demo",
-        "--data",
-        str(tmp_path),
-        "--townships",
-        "1",
-        "--villages",
-        "1",
-        "--grids",
-        "1",
-        "--days",
-        "1",
-    )
+    tiny_demo(tmp_path)
     rebuilt = run("projections", "rebuild", "--data", str(tmp_path), "registry")
-    assert "rebuilt and swapped in" in rebuilt.stderr
+    assert "rebuilt from the log and swapped in" in rebuilt.stderr
     unknown = run("projections", "rebuild", "--data", str(tmp_path), "nope", check=False)
     assert unknown.returncode == 2 and "registry" in unknown.stderr
 
 
 def test_audit_verify_passes_then_names_an_altered_event(tmp_path):
-    run(
-        "demo",
-        "--data",
-        str(tmp_path),
-        "--townships",
-        "1",
-        "--villages",
-        "1",
-        "--grids",
-        "1",
-        "--days",
-        "1",
-    )
+    tiny_demo(tmp_path)
     assert "intact" in run("audit", "verify", "--data", str(tmp_path)).stderr
     with sqlite3.connect(tmp_path / "registry.db") as conn:
         conn.execute("DROP TRIGGER events_no_update")
