@@ -79,16 +79,16 @@ async def rebuild_projection(
                 return 2
             service = next(s for s, store in services.stores.items() if store is projector.store)
             topic = _topic_source(data, projector, service, source)
-            label = "主题 topic" if topic is not None else "日志 log"
+            zh, en = ("主题", "topic") if topic is not None else ("日志", "log")
             with progress_bar() as bar:
-                task = bar.add_task(f"重建 / rebuilding {name} ← {label}", total=None)
+                task = bar.add_task(f"重建 / rebuilding {name} ← {zh} / {en}", total=None)
                 applied = await projector.rebuild(
                     lambda done, total: bar.update(task, completed=done, total=total), topic
                 )
     except WuyiError as err:
         return _error(console, err)
     console.print(
-        f"投影 {name} 已从{label}重建并切换 / rebuilt from the {label.split()[-1]} "
+        f"投影 {name} 已从{zh}重建并切换 / rebuilt from the {en} "
         f"and swapped in: {applied} events"
     )
     return 0
