@@ -88,8 +88,7 @@ async def rebuild_projection(
     except WuyiError as err:
         return _error(console, err)
     console.print(
-        f"投影 {name} 已从{zh}重建并切换 / rebuilt from the {en} "
-        f"and swapped in: {applied} events"
+        f"投影 {name} 已从{zh}重建并切换 / rebuilt from the {en} and swapped in: {applied} events"
     )
     return 0
 

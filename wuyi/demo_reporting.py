@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from wuyi_core.auth import Principal, Role
+from wuyi_core.bus.port import AbstractBus
 from wuyi_core.clock import SettableClock
 from wuyi_core.eventstore.records import new_id
 from wuyi_reporting.application import cases, commands, complaints, reports, settings
@@ -31,14 +32,16 @@ def outcome(village: int, grid: int, day: int) -> str:
     return "late" if (village + grid + day) % 7 == 3 else "on_time"
 
 
-async def catch_up_replica(rep: Reporting, bus: object) -> None:
-    runner = registry_replica(rep, bus)  # type: ignore[arg-type]
-    await runner.subscription.start()
+async def catch_up_replica(rep: Reporting, bus: AbstractBus) -> None:
+    runner = registry_replica(rep, bus)
+    subscription = runner.subscription
+    assert subscription is not None
+    await subscription.start()
     try:
-        while batch := await runner.subscription.next_batch(0):
+        while batch := await subscription.next_batch(0):
             await runner.process_batch(batch)
     finally:
-        await runner.subscription.stop()
+        await subscription.stop()
 
 
 async def tell(
@@ -89,7 +92,7 @@ async def tell(
     return True
 
 
-def _first_of(placed: list[tuple[int, dict]], village: int) -> int:  # type: ignore[type-arg]
+def _first_of(placed: list[tuple[int, dict]], village: int) -> int:
     return next(i for i, (v, _) in enumerate(placed) if v == village)
 
 

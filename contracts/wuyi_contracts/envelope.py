@@ -76,7 +76,7 @@ class Envelope(BaseModel):
     def from_kafka(cls, headers: list[tuple[str, bytes]], value: bytes) -> Envelope:
         attrs = {k[3:]: v.decode() for k, v in headers if k.startswith("ce_")}
         attrs.pop("specversion", None)
-        return cls(**attrs, data=json.loads(value))
+        return cls.model_validate({**attrs, "data": json.loads(value)})
 
 
 def source_for(tenant: str, service: str) -> str:

@@ -16,7 +16,7 @@ class WuyiError(Exception):
         self.message_en = message_en
         self.field = field
 
-    def body(self) -> dict[str, object]:
+    def body(self) -> dict[str, dict[str, str | None]]:
         return {
             "error": {
                 "code": self.code,

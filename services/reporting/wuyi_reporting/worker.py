@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from wuyi_core.bus.port import AbstractBus
 
@@ -15,7 +16,7 @@ from wuyi_reporting.application.missed import sweep_missed
 from wuyi_reporting.bootstrap import Reporting, registry_replica
 
 log = logging.getLogger(__name__)
-Loop = Callable[[asyncio.Event], Awaitable[None]]
+Loop = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def replica_loop(reporting: Reporting, bus: AbstractBus) -> Loop:

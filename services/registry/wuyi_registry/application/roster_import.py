@@ -98,13 +98,15 @@ async def _import_row(
 async def _entity(reg: Registry, who: Principal, cid: str, row: dict[str, str]) -> dict[str, Any]:
     parent_id = await _by_code(reg, who, "entity", row.get("parent_code"), "parent_code")
     kind = _KINDS_BY_ZH.get(row.get("kind", ""), row.get("kind"))
-    cmd = c.RegisterEntity(
-        name=row.get("name", ""),
-        kind=kind,
-        parent_id=parent_id,  # type: ignore[arg-type]
-        code=row.get("code"),
-        address=row.get("address"),
-        contact=_contact(row),
+    cmd = c.RegisterEntity.model_validate(
+        {  # validated like an HTTP body: a bad cell is 422
+            "name": row.get("name", ""),
+            "kind": kind,
+            "parent_id": parent_id,
+            "code": row.get("code"),
+            "address": row.get("address"),
+            "contact": _contact(row),
+        }
     )
     return await register_entity(reg, who, cid, cmd)
 
@@ -117,15 +119,17 @@ async def _grid(reg: Registry, who: Principal, cid: str, row: dict[str, str]) ->
         )
     parent = await _by_code(reg, who, "grid", row.get("parent_code"), "parent_code")
     level = row.get("level", "")
-    cmd = c.RegisterGrid(
-        name=row.get("name", ""),
-        level=int(level) if level.isdigit() else level,  # type: ignore[arg-type]
-        entity_id=entity_id,
-        parent_grid_id=parent,
-        code=row.get("code"),
-        households=row.get("households"),
-        leader=_contact(row),
-    )  # type: ignore[arg-type]
+    cmd = c.RegisterGrid.model_validate(
+        {
+            "name": row.get("name", ""),
+            "level": int(level) if level.isdigit() else level,
+            "entity_id": entity_id,
+            "parent_grid_id": parent,
+            "code": row.get("code"),
+            "households": row.get("households"),
+            "leader": _contact(row),
+        }
+    )
     return await register_grid(reg, who, cid, cmd)
 
 

@@ -9,7 +9,7 @@ are remembered so that a sweep does not recheck them.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from wuyi_contracts.reporting import GridReportMissed
 from wuyi_core.errors import ConcurrencyConflict
@@ -20,7 +20,7 @@ from wuyi_reporting.bootstrap import Reporting
 from wuyi_reporting.domain.settings import REPORTING_LEVELS
 
 
-def report_id(grid_id: str, day: object) -> str:
+def report_id(grid_id: str, day: date) -> str:
     return f"report:{grid_id}:{day}"
 
 
@@ -47,8 +47,8 @@ async def sweep_missed(rep: Reporting) -> int:
     return recorded
 
 
-async def _missing(rep: Reporting, tenant: str, grids: list, day: object) -> list:  # type: ignore[type-arg]
-    rows = await rep.reads.reports(tenant, [g["id"] for g in grids], day, day)  # type: ignore[arg-type]
+async def _missing(rep: Reporting, tenant: str, grids: list, day: date) -> list:
+    rows = await rep.reads.reports(tenant, [g["id"] for g in grids], day, day)
     seen = {r["grid_id"] for r in rows}
     return [g for g in grids if g["id"] not in seen]
 
@@ -57,7 +57,7 @@ async def _record(
     rep: Reporting,
     tenant: str,
     grid: dict,
-    day: object,  # type: ignore[type-arg]
+    day: date,
     deadline: datetime,
 ) -> bool:
     event = GridReportMissed(
@@ -81,7 +81,7 @@ async def _record(
         return False  # reported meanwhile, or another replica recorded it
 
 
-async def _swept(rep: Reporting, tenant: str, level: int, day: object) -> bool:
+async def _swept(rep: Reporting, tenant: str, level: int, day: date) -> bool:
     async with rep.store.db.read() as conn:
         return (
             await conn.fetchval(
@@ -94,7 +94,7 @@ async def _swept(rep: Reporting, tenant: str, level: int, day: object) -> bool:
         )
 
 
-async def _mark_swept(rep: Reporting, tenant: str, level: int, day: object) -> None:
+async def _mark_swept(rep: Reporting, tenant: str, level: int, day: date) -> None:
     async with rep.store.db.transaction() as conn:
         await conn.execute(
             "INSERT INTO missed_sweeps (tenant, level, day) VALUES ($1, $2, $3)"

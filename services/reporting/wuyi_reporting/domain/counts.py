@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wuyi_contracts.reporting import Abnormal, KeyPopulations, NewCases, ReportCounts
 from wuyi_core.errors import InvalidInput
 
@@ -40,17 +42,12 @@ def _total(part: Abnormal | NewCases | KeyPopulations) -> int:
 
 
 def sum_counts(all_counts: list[ReportCounts]) -> ReportCounts:
-    def add(model: type, parts: list) -> object:  # type: ignore[type-arg]
-        keys = model.model_fields
-        return model(**{k: sum(getattr(p, k) for p in parts) for k in keys})
+    """Every count added up, section by section."""
+    total = ReportCounts().model_dump()
+    for counts in all_counts:
+        total = _add(total, counts.model_dump())
+    return ReportCounts.model_validate(total)
 
-    return ReportCounts(
-        resident_population=sum(c.resident_population for c in all_counts),
-        registered_population=sum(c.registered_population for c in all_counts),
-        key_populations=add(KeyPopulations, [c.key_populations for c in all_counts]),  # type: ignore[arg-type]
-        abnormal=add(Abnormal, [c.abnormal for c in all_counts]),  # type: ignore[arg-type]
-        new_cases=add(NewCases, [c.new_cases for c in all_counts]),  # type: ignore[arg-type]
-        tests_done=sum(c.tests_done for c in all_counts),
-        disinfections=sum(c.disinfections for c in all_counts),
-        vaccinated=sum(c.vaccinated for c in all_counts),
-    )
+
+def _add(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    return {k: _add(v, b[k]) if isinstance(v, dict) else v + b[k] for k, v in a.items()}

@@ -17,7 +17,7 @@ OUTBREAK_KINDS = frozenset({"confirmed", "asymptomatic"})
 @dataclass(frozen=True)
 class CaseFact:
     kind: str
-    date: date
+    day: date
     lifted_on: date | None = None
 
 
@@ -42,7 +42,7 @@ class Eligibility:
 
 def clean_days(cases: list[CaseFact], as_of: date) -> int | None:
     """Days since the most recent case of any kind, or None when there never was one."""
-    dates = [c.date for c in cases if c.date <= as_of]
+    dates = [c.day for c in cases if c.day <= as_of]
     return (as_of - max(dates)).days if dates else None
 
 
@@ -69,7 +69,7 @@ def history_rule(cases: list[CaseFact], as_of: date) -> RuleResult:
         c
         for c in cases
         if c.kind in OUTBREAK_KINDS
-        and c.date <= as_of
+        and c.day <= as_of
         and (c.lifted_on is None or c.lifted_on > as_of)
     ]
     if not open_outbreaks:
