@@ -3,7 +3,7 @@ generator can place a command at 16:59 or 17:01 on any day."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -29,6 +29,3 @@ class SettableClock:
 
     def set(self, at: datetime) -> None:
         self._at = at
-
-    def advance(self, delta: timedelta) -> None:
-        self._at += delta

@@ -14,8 +14,6 @@ from wuyi_core.projection import Projector
 from wuyi_registry.adapters.projection import RegistryProjection
 from wuyi_registry.adapters.read_model import RegistryReads
 
-SERVICE = "registry"
-
 
 @dataclass
 class Registry:

@@ -17,7 +17,6 @@ from wuyi_reporting.adapters import replica
 from wuyi_reporting.adapters.projections import PROJECTIONS
 from wuyi_reporting.adapters.read_model import ReportingReads
 
-SERVICE = "reporting"
 REPLICA = "reporting.registry-replica"
 SWEEPS_DDL = [
     """CREATE TABLE IF NOT EXISTS missed_sweeps (

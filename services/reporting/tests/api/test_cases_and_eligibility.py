@@ -60,6 +60,7 @@ async def test_a_case_makes_the_village_and_its_township_lose_eligibility_at_onc
         scope=town["township"],
     )
     assert lifted.status_code == 200 and lifted.json()["lifted_on"] == str(stack.day)
+    assert (await stack.get(f"/reporting/v1/cases/{case['id']}")).json() == lifted.json()
     again = await stack.post(f"/reporting/v1/cases/{case['id']}/lift", {})
     assert again.status_code == 409
 
