@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import FastAPI
@@ -22,14 +20,13 @@ from wuyi_core.auth import TokenService
 from wuyi_core.bus.kafka import KafkaBus
 from wuyi_core.db.postgres import PostgresDatabase
 from wuyi_core.eventstore import EventStore
+from wuyi_core.loops import Loop, follow, root_app, running
 from wuyi_core.relay import Relay
 from wuyi_core.settings import WuyiSettings
 from wuyi_registry.api.app import create_app as registry_app
 from wuyi_registry.bootstrap import build_registry
 from wuyi_reporting.api.app import create_app as reporting_app
 from wuyi_reporting.bootstrap import Reporting, build_reporting
-
-from wuyi.runtime import Loop, follow, running
 
 SERVED = ("registry", "reporting")
 
@@ -134,22 +131,14 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
             await _until_signalled(loops)
         else:
             config = uvicorn.Config(
-                _root(service, app, loops), host=settings.host, port=port, log_level="info"
+                root_app(f"Wuyi {service}", {f"/{service}": app}, loops),
+                host=settings.host,
+                port=port,
+                log_level="info",
             )
             await uvicorn.Server(config).serve()
     finally:
         await db.close()
-
-
-def _root(service: str, app: FastAPI, loops: list[Loop]) -> FastAPI:
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        async with running(loops):
-            yield
-
-    root = FastAPI(title=f"Wuyi {service}", lifespan=lifespan, docs_url=None, openapi_url=None)
-    root.mount(f"/{service}", app)
-    return root
 
 
 async def _until_signalled(loops: list[Loop]) -> None:

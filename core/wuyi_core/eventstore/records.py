@@ -12,6 +12,8 @@ from typing import Any
 from wuyi_contracts.base import EventData
 from wuyi_contracts.envelope import Envelope, source_for
 
+from wuyi_core.auth import Principal
+
 GENESIS_HASH = "0" * 64
 
 
@@ -24,6 +26,11 @@ class EventMetadata:
     correlation_id: str
     causation_id: str | None = None
     traceparent: str | None = None
+
+    @classmethod
+    def of(cls, principal: Principal, correlation_id: str) -> EventMetadata:
+        """What a request by ``principal`` records on the events it causes."""
+        return cls(actor=principal.sub, role=principal.role.value, correlation_id=correlation_id)
 
     @classmethod
     def system(cls, reason: str, correlation_id: str | None = None) -> EventMetadata:

@@ -35,9 +35,7 @@ class Registry:
     ) -> None:
         """Append, then bring the read model up to date so the caller reads its own write."""
         if events:
-            metadata = EventMetadata(
-                actor=principal.sub, role=principal.role.value, correlation_id=correlation_id
-            )
+            metadata = EventMetadata.of(principal, correlation_id)
             await self.store.append(tenant, stream_id, expected_version, events, metadata, **keys)
         await self.projector.catch_up()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wuyi_core.auth import Principal
 from wuyi_core.bus.port import AbstractBus
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.consumer import ConsumerRunner
@@ -49,10 +48,6 @@ class Reporting:
     async def catch_up(self) -> None:
         for projector in self.projectors.values():
             await projector.catch_up()
-
-
-def metadata_for(who: Principal, correlation_id: str) -> EventMetadata:
-    return EventMetadata(actor=who.sub, role=who.role.value, correlation_id=correlation_id)
 
 
 async def build_reporting(db: AbstractDatabase, clock: Clock | None = None) -> Reporting:

@@ -6,17 +6,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 from wuyi_core.bus.port import AbstractBus
+from wuyi_core.loops import Loop
 
 from wuyi_reporting.application.eligibility import sweep
 from wuyi_reporting.application.missed import sweep_missed
 from wuyi_reporting.bootstrap import Reporting, registry_replica
 
 log = logging.getLogger(__name__)
-Loop = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def replica_loop(reporting: Reporting, bus: AbstractBus) -> Loop:

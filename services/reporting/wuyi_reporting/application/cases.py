@@ -7,13 +7,13 @@ from typing import Any
 from wuyi_contracts.reporting import CaseLifted, CaseReported
 from wuyi_core.auth import Principal, require
 from wuyi_core.errors import Conflict, InvalidInput, NotFound
-from wuyi_core.eventstore import NewEvent
+from wuyi_core.eventstore import EventMetadata, NewEvent
 from wuyi_core.eventstore.records import new_id
 
 from wuyi_reporting.application import commands as c
 from wuyi_reporting.application.access import CASE_REPORTERS, REVIEWERS, known_entity
 from wuyi_reporting.application.eligibility import refresh_lineage
-from wuyi_reporting.bootstrap import Reporting, metadata_for
+from wuyi_reporting.bootstrap import Reporting
 
 
 async def report_case(
@@ -28,8 +28,8 @@ async def report_case(
     event = CaseReported(
         case_id=case_id, entity_id=cmd.entity_id, kind=cmd.kind, date=cmd.date, count=cmd.count
     )
-    await rep.write(metadata_for(who, cid), who.tenant, f"case:{case_id}", 0, [NewEvent(event)])
-    await refresh_lineage(rep, who.tenant, cmd.entity_id, metadata_for(who, cid))
+    await rep.write(EventMetadata.of(who, cid), who.tenant, f"case:{case_id}", 0, [NewEvent(event)])
+    await refresh_lineage(rep, who.tenant, cmd.entity_id, EventMetadata.of(who, cid))
     return await case_view(rep, who.tenant, case_id)
 
 
@@ -50,9 +50,13 @@ async def lift_case(
     )
     private = {"note": cmd.note} if cmd.note else None
     await rep.write(
-        metadata_for(who, cid), who.tenant, f"case:{case_id}", 1, [NewEvent(event, private=private)]
+        EventMetadata.of(who, cid),
+        who.tenant,
+        f"case:{case_id}",
+        1,
+        [NewEvent(event, private=private)],
     )
-    await refresh_lineage(rep, who.tenant, case["entity_id"], metadata_for(who, cid))
+    await refresh_lineage(rep, who.tenant, case["entity_id"], EventMetadata.of(who, cid))
     return await case_view(rep, who.tenant, case_id)
 
 

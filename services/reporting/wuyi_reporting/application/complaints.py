@@ -8,12 +8,12 @@ from typing import Any
 from wuyi_contracts.reporting import ComplaintDismissed, ComplaintRegistered, ComplaintVerified
 from wuyi_core.auth import Principal, require
 from wuyi_core.errors import Conflict, NotFound
-from wuyi_core.eventstore import NewEvent
+from wuyi_core.eventstore import EventMetadata, NewEvent
 from wuyi_core.eventstore.records import new_id
 
 from wuyi_reporting.application import commands as c
 from wuyi_reporting.application.access import REVIEWERS, known_entity
-from wuyi_reporting.bootstrap import Reporting, metadata_for
+from wuyi_reporting.bootstrap import Reporting
 
 
 async def register_complaint(
@@ -26,7 +26,7 @@ async def register_complaint(
         complaint_id=complaint_id, entity_id=cmd.entity_id, source=cmd.source
     )
     await rep.write(
-        metadata_for(who, cid),
+        EventMetadata.of(who, cid),
         who.tenant,
         f"complaint:{complaint_id}",
         0,
@@ -48,7 +48,7 @@ async def verify_complaint(
     model = ComplaintVerified if cmd.verified else ComplaintDismissed
     event = model(complaint_id=complaint_id, entity_id=complaint["entity_id"])
     await rep.write(
-        metadata_for(who, cid),
+        EventMetadata.of(who, cid),
         who.tenant,
         f"complaint:{complaint_id}",
         1,

@@ -9,13 +9,13 @@ from typing import Any
 from wuyi_contracts.reporting import GridReportCorrected, GridReportSubmitted, ReportCounts, Rollup
 from wuyi_core.auth import Principal, require
 from wuyi_core.errors import ConcurrencyConflict, InvalidInput, NotFound
-from wuyi_core.eventstore import NewEvent
+from wuyi_core.eventstore import EventMetadata, NewEvent
 
 from wuyi_reporting.application import commands as c
 from wuyi_reporting.application.access import REPORTERS, known_grid
 from wuyi_reporting.application.days import expected_on
 from wuyi_reporting.application.missed import report_id
-from wuyi_reporting.bootstrap import Reporting, metadata_for
+from wuyi_reporting.bootstrap import Reporting
 from wuyi_reporting.domain.counts import check_report, sum_counts
 
 SUBMITTED = GridReportSubmitted.event_type()
@@ -59,7 +59,9 @@ async def submit_report(
             else GridReportCorrected(**common, corrects_event_id=first.event_id)
         )
         try:
-            await rep.write(metadata_for(who, cid), who.tenant, rid, len(events), [NewEvent(event)])
+            await rep.write(
+                EventMetadata.of(who, cid), who.tenant, rid, len(events), [NewEvent(event)]
+            )
             break
         except ConcurrencyConflict:
             continue

@@ -7,11 +7,11 @@ from typing import Any
 
 from wuyi_contracts.reporting import SettingsChanged
 from wuyi_core.auth import Principal, require
-from wuyi_core.eventstore import NewEvent
+from wuyi_core.eventstore import EventMetadata, NewEvent
 
 from wuyi_reporting.application import commands as c
 from wuyi_reporting.application.access import SETTINGS_ADMINS
-from wuyi_reporting.bootstrap import Reporting, metadata_for
+from wuyi_reporting.bootstrap import Reporting
 from wuyi_reporting.domain.settings import ReportingSettings
 
 
@@ -23,7 +23,7 @@ async def change_settings(
     _, version = await rep.reads.settings(who.tenant)
     event = SettingsChanged(**asdict(settings))
     await rep.write(
-        metadata_for(who, cid), who.tenant, f"settings:{who.tenant}", version, [NewEvent(event)]
+        EventMetadata.of(who, cid), who.tenant, f"settings:{who.tenant}", version, [NewEvent(event)]
     )
     return await settings_view(rep, who.tenant)
 

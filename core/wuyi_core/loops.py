@@ -1,5 +1,5 @@
-"""Background loops a running service needs besides its API: following its own log into its
-projections (writes from other replicas or processes), and relaying its log to Kafka."""
+"""Background loops a running service needs besides its API (following its own log into its
+projections, relaying, consuming, sweeping), and the root app that runs them for its lifetime."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
+
+from fastapi import FastAPI
 
 from wuyi_core.projection import Projector
 
@@ -38,3 +40,17 @@ async def running(loops: list[Loop]) -> AsyncIterator[None]:
     finally:
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def root_app(title: str, mounts: dict[str, FastAPI], loops: list[Loop]) -> FastAPI:
+    """One process's ASGI app: ``mounts`` by path prefix, ``loops`` running while it serves."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async with running(loops):
+            yield
+
+    root = FastAPI(title=title, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    for prefix, app in mounts.items():
+        root.mount(prefix, app)
+    return root
