@@ -13,6 +13,8 @@ from wuyi_dashboard import create_dashboard
 from wuyi_registry.api.app import create_app as registry_app
 from wuyi_reporting.api.app import create_app as reporting_app
 from wuyi_reporting.worker import deadline_loop, replica_loop
+from wuyi_scoring.api.app import create_app as scoring_app
+from wuyi_scoring.worker import worker_loops as scoring_loops
 
 from wuyi.datadir import DataDir
 from wuyi.services import Services, open_sqlite
@@ -23,10 +25,12 @@ def create_embedded_app(services: Services, tokens: TokenService) -> FastAPI:
     loops += [
         replica_loop(services.reporting, services.embedded_bus()),
         deadline_loop(services.reporting),
+        *scoring_loops(services.scoring, services.embedded_bus()),
     ]
     mounts = {
         "/registry": registry_app(services.registry, tokens),
         "/reporting": reporting_app(services.reporting, tokens),
+        "/scoring": scoring_app(services.scoring, tokens),
         "/": create_dashboard(services=list(services.stores)),
     }
     return root_app("Wuyi (无疫)", mounts, loops)

@@ -20,36 +20,44 @@ from wuyi_core.db.sqlite import SQLiteDatabase
 from wuyi_core.errors import InvalidInput
 from wuyi_core.eventstore import EventStore
 from wuyi_core.projection import Projector
+from wuyi_core.registry_replica import apply_registry_event
 from wuyi_core.settings import WuyiSettings
 from wuyi_registry.bootstrap import Registry, build_registry
-from wuyi_reporting.adapters.replica import apply_registry_event
 from wuyi_reporting.bootstrap import REPLICA, Reporting, build_reporting
+from wuyi_scoring.bootstrap import Scoring, build_scoring
+from wuyi_scoring.worker import consumers as scoring_consumers
 
 from wuyi.datadir import DataDir
 
-SERVICE_NAMES = ("registry", "reporting")
+SERVICE_NAMES = ("registry", "reporting", "scoring")
 
 
 @dataclass
 class Services:
     registry: Registry
     reporting: Reporting
+    scoring: Scoring
 
     @property
     def stores(self) -> dict[str, EventStore]:
-        return {"registry": self.registry.store, "reporting": self.reporting.store}
+        return {
+            "registry": self.registry.store,
+            "reporting": self.reporting.store,
+            "scoring": self.scoring.store,
+        }
 
     @property
     def projectors(self) -> dict[str, Projector]:
         return {
             self.registry.projector.projection.name: self.registry.projector,
             **self.reporting.projectors,
+            **self.scoring.projectors,
         }
 
     def consumers(self) -> dict[str, ConsumerRunner]:
         """Every consumer, for commands on its parked events (driven without a subscription)."""
         replica = ConsumerRunner(REPLICA, self.reporting.store.db, None, apply_registry_event)
-        return {replica.name: replica}
+        return {r.name: r for r in [replica, *scoring_consumers(self.scoring, None)]}
 
     def embedded_bus(self) -> EmbeddedBus:
         return EmbeddedBus(self.stores)
@@ -63,6 +71,7 @@ async def _build(dbs: dict[str, AbstractDatabase], clock: Clock | None) -> Servi
     return Services(
         registry=await build_registry(dbs["registry"], clock),
         reporting=await build_reporting(dbs["reporting"], clock),
+        scoring=await build_scoring(dbs["scoring"], clock),
     )
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from wuyi_contracts import registry, reporting
+from wuyi_contracts import registry, reporting, scoring
 from wuyi_contracts.base import EventData
 
-SERVICES: tuple[str, ...] = ("registry", "reporting")
+SERVICES: tuple[str, ...] = ("registry", "reporting", "scoring")
 
 _BY_SERVICE: dict[str, tuple[type[EventData], ...]] = {
     "registry": registry.EVENTS,
     "reporting": reporting.EVENTS,
+    "scoring": scoring.EVENTS,
 }
 
 EVENT_TYPES: dict[str, type[EventData]] = {

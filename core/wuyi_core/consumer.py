@@ -37,7 +37,10 @@ class ConsumerRunner:
         attempts: int = 5,
         backoff: float = 0.2,
         clock: Clock | None = None,
+        after_commit: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        """``after_commit`` runs after each applied event's transaction has committed (e.g. to
+        bring read models current at once rather than at the next poll)."""
         self.name = name
         self.db = db
         self.subscription = subscription
@@ -45,6 +48,7 @@ class ConsumerRunner:
         self.attempts = attempts
         self.backoff = backoff
         self.clock = clock or SystemClock()
+        self.after_commit = after_commit
 
     async def migrate(self) -> None:
         await self.db.migrate(DDL)
@@ -82,6 +86,12 @@ class ConsumerRunner:
         except Exception as err:  # retries spent: park it and keep the stream moving
             log.warning("consumer %s parks event %s: %s", self.name, delivery.envelope.id, err)
             await self._park(delivery, err)
+            return
+        if self.after_commit is not None:
+            try:
+                await self.after_commit()
+            except Exception:  # the effect is committed; followers will catch up later
+                log.exception("consumer %s: after-commit hook failed", self.name)
 
     async def _apply(self, delivery: Delivery) -> None:
         async with self.db.transaction(lock=f"consumer:{self.name}") as conn:
@@ -128,6 +138,8 @@ class ConsumerRunner:
                 replayed += 1
             except Exception as err:
                 log.warning("replay of %s failed again: %s", row["event_id"], err)
+        if replayed and self.after_commit is not None:
+            await self.after_commit()
         return replayed, len(rows) - replayed
 
     async def _seen(self, conn: AbstractConnection, event_id: str) -> bool:

@@ -61,14 +61,26 @@ class Projector:
         applied = 0
         while True:
             async with self.store.db.transaction(lock=self._lock) as conn:
-                generation, position = await self._must_state(conn)
-                events = await read_all(conn, position, self.batch)
-                await self._apply_all(conn, events, self._names(generation))
-                if events:
-                    await self._set_position(conn, events[-1].position)
-            applied += len(events)
-            if len(events) < self.batch:
+                events = await self._step(conn)
+            applied += events
+            if events < self.batch:
                 return applied
+
+    async def catch_up_in(self, conn: AbstractConnection) -> dict[str, str]:
+        """Bring the projection current inside the caller's transaction (which must hold the
+        append lock, so nothing can be appended meanwhile); returns its table names."""
+        await conn.lock(self._lock)
+        while await self._step(conn) == self.batch:
+            pass
+        return await self.tables(conn)
+
+    async def _step(self, conn: AbstractConnection) -> int:
+        generation, position = await self._must_state(conn)
+        events = await read_all(conn, position, self.batch)
+        await self._apply_all(conn, events, self._names(generation))
+        if events:
+            await self._set_position(conn, events[-1].position)
+        return len(events)
 
     async def rebuild(
         self,

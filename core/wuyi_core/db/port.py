@@ -28,6 +28,11 @@ class AbstractConnection(ABC):
     @abstractmethod
     async def fetch(self, sql: str, *args: Any) -> list[Row]: ...
 
+    @abstractmethod
+    async def lock(self, name: str) -> None:
+        """Take the named lock for the rest of this transaction (as ``transaction(lock=)``
+        does at its start), to widen a transaction that already holds another lock."""
+
     async def fetchrow(self, sql: str, *args: Any) -> Row | None:
         rows = await self.fetch(sql, *args)
         return rows[0] if rows else None

@@ -16,8 +16,9 @@ from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
 
 
 class PostgresConnection(AbstractConnection):
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, schema: str) -> None:
         self._conn = conn
+        self._schema = schema
 
     async def execute(self, sql: str, *args: Any) -> None:
         await self._conn.execute(sql, *args)
@@ -27,6 +28,11 @@ class PostgresConnection(AbstractConnection):
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
         return [dict(record) for record in await self._conn.fetch(sql, *args)]
+
+    async def lock(self, name: str) -> None:
+        await self._conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext($1))", f"{self._schema}:{name}"
+        )
 
 
 class PostgresDatabase(AbstractDatabase):
@@ -53,16 +59,15 @@ class PostgresDatabase(AbstractDatabase):
     @asynccontextmanager
     async def transaction(self, lock: str | None = None) -> AsyncIterator[AbstractConnection]:
         async with self._pool.acquire() as conn, conn.transaction():
+            connection = PostgresConnection(conn, self.schema)
             if lock is not None:
-                await conn.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext($1))", f"{self.schema}:{lock}"
-                )
-            yield PostgresConnection(conn)
+                await connection.lock(lock)
+            yield connection
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AbstractConnection]:
         async with self._pool.acquire() as conn:
-            yield PostgresConnection(conn)
+            yield PostgresConnection(conn, self.schema)
 
     async def close(self) -> None:
         await self._pool.close()

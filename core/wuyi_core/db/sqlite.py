@@ -41,6 +41,9 @@ class SQLiteConnection(AbstractConnection):
         async with self._conn.execute(_sql(sql), args) as cursor:
             return [dict(row) for row in await cursor.fetchall()]
 
+    async def lock(self, name: str) -> None:
+        """Implied: a transaction already holds the file's write lock."""
+
 
 class SQLiteDatabase(AbstractDatabase):
     dialect = "sqlite"

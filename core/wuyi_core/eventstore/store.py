@@ -60,40 +60,62 @@ class EventStore:
         """Append atomically; ``claim`` takes unique keys (key, field) for this stream and
         ``release`` gives keys back, both in the same transaction as the events."""
         async with self.db.transaction(lock=APPEND_LOCK) as conn:
-            version, prev_hash = await self._head_of(conn, tenant, stream_id)
-            if expected_version is not None and expected_version != version:
-                raise ConcurrencyConflict(stream_id, expected_version, version)
-            await self._release(conn, tenant, stream_id, release)
-            await self._claim(conn, tenant, stream_id, claim)
-            position = int(await conn.fetchval("SELECT COALESCE(MAX(position), 0) FROM events"))
-            stored = []
-            recorded_at = self.clock.now()
-            for offset, event in enumerate(events, start=1):
-                record = _stored(
-                    tenant,
-                    stream_id,
-                    event,
-                    metadata,
-                    recorded_at,
-                    position + offset,
-                    version + offset,
-                    prev_hash,
-                )
-                await conn.execute(_INSERT, *_row(record))
-                prev_hash = record.hash
-                stored.append(record)
+            stored = await self.append_in(
+                conn,
+                tenant,
+                stream_id,
+                expected_version,
+                events,
+                metadata,
+                claim=claim,
+                release=release,
+            )
         for listener in self._listeners:
             listener()
         return stored
 
-    async def read_stream(self, tenant: str, stream_id: str) -> list[StoredEvent]:
-        async with self.db.read() as conn:
-            rows = await conn.fetch(
-                f"{_SELECT} WHERE tenant = $1 AND stream_id = $2 ORDER BY stream_version",
+    async def append_in(
+        self,
+        conn: AbstractConnection,
+        tenant: str,
+        stream_id: str,
+        expected_version: int | None,
+        events: Sequence[NewEvent],
+        metadata: EventMetadata,
+        *,
+        claim: Sequence[tuple[str, str]] = (),
+        release: Sequence[str] = (),
+    ) -> list[StoredEvent]:
+        """Append inside the caller's transaction, so that the events commit together with the
+        caller's other writes (a policy's processed-event record, a guard's reads)."""
+        await conn.lock(APPEND_LOCK)
+        version, prev_hash = await self._head_of(conn, tenant, stream_id)
+        if expected_version is not None and expected_version != version:
+            raise ConcurrencyConflict(stream_id, expected_version, version)
+        await self._release(conn, tenant, stream_id, release)
+        await self._claim(conn, tenant, stream_id, claim)
+        position = int(await conn.fetchval("SELECT COALESCE(MAX(position), 0) FROM events"))
+        stored = []
+        recorded_at = self.clock.now()
+        for offset, event in enumerate(events, start=1):
+            record = _stored(
                 tenant,
                 stream_id,
+                event,
+                metadata,
+                recorded_at,
+                position + offset,
+                version + offset,
+                prev_hash,
             )
-        return [_from_row(row) for row in rows]
+            await conn.execute(_INSERT, *_row(record))
+            prev_hash = record.hash
+            stored.append(record)
+        return stored
+
+    async def read_stream(self, tenant: str, stream_id: str) -> list[StoredEvent]:
+        async with self.db.read() as conn:
+            return await read_stream(conn, tenant, stream_id)
 
     async def read_all(self, after: int = 0, limit: int = 1000) -> list[StoredEvent]:
         """Events of every tenant with a position above ``after``, in position order."""
@@ -152,6 +174,15 @@ class EventStore:
                 "SELECT stream_id FROM stream_keys WHERE tenant = $1 AND key = $2", tenant, key
             )
         return None if holder is None else str(holder)
+
+
+async def read_stream(conn: AbstractConnection, tenant: str, stream_id: str) -> list[StoredEvent]:
+    rows = await conn.fetch(
+        f"{_SELECT} WHERE tenant = $1 AND stream_id = $2 ORDER BY stream_version",
+        tenant,
+        stream_id,
+    )
+    return [_from_row(row) for row in rows]
 
 
 async def read_all(conn: AbstractConnection, after: int, limit: int) -> list[StoredEvent]:
@@ -235,4 +266,4 @@ def _from_row(row: Row) -> StoredEvent:
     )
 
 
-__all__ = ["ANY_VERSION", "EventStore", "chain_hash", "read_all"]
+__all__ = ["ANY_VERSION", "APPEND_LOCK", "EventStore", "chain_hash", "read_all", "read_stream"]

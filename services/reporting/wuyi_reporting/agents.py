@@ -21,9 +21,9 @@ from wuyi_contracts.catalog import topic_for
 from wuyi_contracts.envelope import Envelope
 from wuyi_core.bus.port import Delivery
 from wuyi_core.consumer import ConsumerRunner
+from wuyi_core.registry_replica import apply_registry_event
 from wuyi_core.settings import WuyiSettings
 
-from wuyi_reporting.adapters.replica import apply_registry_event
 from wuyi_reporting.application.eligibility import sweep
 from wuyi_reporting.application.missed import sweep_missed
 from wuyi_reporting.bootstrap import REPLICA, Reporting

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wuyi_core import registry_replica as replica
 from wuyi_core.bus.port import AbstractBus
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.consumer import ConsumerRunner
@@ -12,7 +13,6 @@ from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent, StoredEven
 from wuyi_core.projection import Projector
 from wuyi_core.tracking import DDL as TRACKING_DDL
 
-from wuyi_reporting.adapters import replica
 from wuyi_reporting.adapters.projections import PROJECTIONS
 from wuyi_reporting.adapters.read_model import ReportingReads
 

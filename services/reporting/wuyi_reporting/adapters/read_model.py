@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from wuyi_core import registry_replica
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
 from wuyi_core.projection import Projector
 
@@ -65,9 +66,7 @@ class ReportingReads:
 
     async def entity(self, tenant: str, entity_id: str) -> Row | None:
         async with self._db.read() as conn:
-            return await conn.fetchrow(
-                "SELECT * FROM registry_entities WHERE tenant = $1 AND id = $2", tenant, entity_id
-            )
+            return await registry_replica.entity(conn, tenant, entity_id)
 
     async def grid(self, tenant: str, grid_id: str) -> Row | None:
         async with self._db.read() as conn:
@@ -77,29 +76,19 @@ class ReportingReads:
 
     async def lineage(self, tenant: str, entity_id: str) -> list[str]:
         """The entity and its ancestors, nearest first."""
-        return await self._walk("registry_entities", "parent_id", tenant, entity_id, up=True)
+        async with self._db.read() as conn:
+            return await registry_replica.lineage(conn, tenant, entity_id)
 
     async def grid_lineage(self, tenant: str, grid_id: str) -> list[str]:
-        return await self._walk("registry_grids", "parent_grid_id", tenant, grid_id, up=True)
+        async with self._db.read() as conn:
+            return await registry_replica.walk(
+                conn, "registry_grids", "parent_grid_id", tenant, grid_id, up=True
+            )
 
     async def subtree(self, tenant: str, entity_id: str) -> list[str]:
         """The entity and every entity under it."""
-        return await self._walk("registry_entities", "parent_id", tenant, entity_id, up=False)
-
-    async def _walk(self, table: str, link: str, tenant: str, start: str, up: bool) -> list[str]:
-        join = f"e.id = w.{link}" if up else f"e.{link} = w.id"
         async with self._db.read() as conn:
-            rows = await conn.fetch(
-                f"""WITH RECURSIVE w(id, {link}, depth) AS (
-                        SELECT id, {link}, 0 FROM {table} WHERE tenant = $1 AND id = $2
-                        UNION ALL
-                        SELECT e.id, e.{link}, w.depth + 1 FROM {table} e JOIN w ON {join}
-                        WHERE e.tenant = $1)
-                    SELECT id FROM w ORDER BY depth, id""",
-                tenant,
-                start,
-            )
-        return [row["id"] for row in rows]
+            return await registry_replica.subtree(conn, tenant, entity_id)
 
     async def grids_of(self, tenant: str, entity_ids: Sequence[str]) -> list[Row]:
         """Every reporting grid (levels 2 and 3) bound to one of ``entity_ids``."""

@@ -1,10 +1,15 @@
-"""Reporting's own copy of the registry: the entities and grids it needs, fed by registry
-events from the bus (reporting never reads registry's database)."""
+"""A service's own copy of the registry's tree: entities and grids, fed by registry events from
+the bus, so that reporting and scoring never read the registry's database.
+
+The walks answer the questions every service asks of the tree: an entity's lineage (itself and
+its ancestors, for scope checks and "a case anywhere under a titled entity") and its subtree.
+"""
 
 from __future__ import annotations
 
 from wuyi_contracts.envelope import Envelope
-from wuyi_core.db.port import AbstractConnection
+
+from wuyi_core.db.port import AbstractConnection, Row
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS registry_entities (
@@ -65,3 +70,36 @@ async def apply_registry_event(envelope: Envelope, conn: AbstractConnection) -> 
 
 async def _set(conn: AbstractConnection, table: str, column: str, value: object, key: str) -> None:
     await conn.execute(f"UPDATE {table} SET {column} = $1 WHERE id = $2", value, key)
+
+
+async def entity(conn: AbstractConnection, tenant: str, entity_id: str) -> Row | None:
+    return await conn.fetchrow(
+        "SELECT * FROM registry_entities WHERE tenant = $1 AND id = $2", tenant, entity_id
+    )
+
+
+async def lineage(conn: AbstractConnection, tenant: str, entity_id: str) -> list[str]:
+    """The entity and its ancestors, nearest first."""
+    return await walk(conn, "registry_entities", "parent_id", tenant, entity_id, up=True)
+
+
+async def subtree(conn: AbstractConnection, tenant: str, entity_id: str) -> list[str]:
+    """The entity and every entity under it."""
+    return await walk(conn, "registry_entities", "parent_id", tenant, entity_id, up=False)
+
+
+async def walk(
+    conn: AbstractConnection, table: str, link: str, tenant: str, start: str, up: bool
+) -> list[str]:
+    join = f"e.id = w.{link}" if up else f"e.{link} = w.id"
+    rows = await conn.fetch(
+        f"""WITH RECURSIVE w(id, {link}, depth) AS (
+                SELECT id, {link}, 0 FROM {table} WHERE tenant = $1 AND id = $2
+                UNION ALL
+                SELECT e.id, e.{link}, w.depth + 1 FROM {table} e JOIN w ON {join}
+                WHERE e.tenant = $1)
+            SELECT id FROM w ORDER BY depth, id""",
+        tenant,
+        start,
+    )
+    return [row["id"] for row in rows]

@@ -1,0 +1,279 @@
+"""Scoring events (评比服务事件): rubrics, campaigns, applications, titles and their loss.
+
+Notes, objection texts and who filed an objection are free text that may name people: they stay
+in the private part of scoring's stored events and never reach the topic. Reasons are codes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from wuyi_contracts.base import EventData
+from wuyi_contracts.registry import EntityKind
+from wuyi_contracts.rubric import RubricBody
+
+InspectionKind = Literal["open", "unannounced"]  # 明查 / 暗访
+InspectionRule = Literal["mean", "min", "last"]
+DelistReason = Literal[
+    "case", "complaints", "rectification_overdue", "spot_check", "fraud", "component_share"
+]
+RejectStage = Literal["township_review", "county_evaluation", "public_notice"]
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Phase(_Value):
+    """A phase of the campaign with its deadline (e.g. 自评自查 by 10-31)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    deadline: date
+
+
+class Quotas(_Value):
+    """Minimum applications per batch (申报指标)."""
+
+    per_township: int = Field(default=0, ge=0, le=1000)
+    per_county_by_kind: dict[EntityKind, int] = Field(default_factory=dict)
+
+
+class DelistingRules(_Value):
+    """When a title falls besides a case: verified complaints in a window, or a rectification
+    order left undone past its deadline."""
+
+    complaints_threshold: int = Field(default=3, ge=1, le=1000)
+    complaints_window_days: int = Field(default=30, ge=1, le=365)
+    rectification_days: int = Field(default=15, ge=1, le=365)
+
+
+class Component(_Value):
+    """A nested campaign's rule: the township holds its title only while at least ``min_share``
+    of its in-scope entities hold the title of ``campaign_id`` (从创建无疫小区，实现无疫乡镇)."""
+
+    campaign_id: str
+    min_share: float = Field(default=1.0, gt=0, le=1)
+
+
+class RubricPublished(EventData):
+    """A rubric version: immutable once published; a change is the next version."""
+
+    service: ClassVar[str] = "scoring"
+    aggregate: ClassVar[str] = "rubric"
+    event: ClassVar[str] = "published"
+    rubric_id: str
+    rubric_version: int = Field(ge=1)
+    body: RubricBody
+
+
+class CampaignLaunched(EventData):
+    """A creation campaign (创建活动) and its rules, fixed for its lifetime."""
+
+    service: ClassVar[str] = "scoring"
+    aggregate: ClassVar[str] = "campaign"
+    event: ClassVar[str] = "launched"
+    campaign_id: str
+    title: str
+    doc_number: str
+    issuer: str
+    award_title: str
+    entity_kinds: list[EntityKind]
+    rubric_id: str
+    rubric_version: int
+    application_mark: float
+    pass_mark: float
+    cycle_days: int
+    notice_days: int
+    inspection_rule: InspectionRule
+    phases: list[Phase]
+    quotas: Quotas
+    delisting: DelistingRules
+    component: Component | None = None
+
+
+class BatchOpened(EventData):
+    """A batch (批次) of the campaign: applications are accepted until ``closes_on``."""
+
+    service: ClassVar[str] = "scoring"
+    aggregate: ClassVar[str] = "campaign"
+    event: ClassVar[str] = "batch_opened"
+    campaign_id: str
+    batch_id: str
+    name: str
+    opens_on: date
+    closes_on: date
+
+
+class _ApplicationEvent(EventData):
+    service: ClassVar[str] = "scoring"
+    aggregate: ClassVar[str] = "application"
+    application_id: str
+
+
+class ApplicationOpened(_ApplicationEvent):
+    """An entity's application (申报) in one batch, in draft."""
+
+    event: ClassVar[str] = "opened"
+    campaign_id: str
+    batch_id: str
+    entity_id: str
+    entity_name: str
+    entity_kind: EntityKind
+    township_id: str | None
+
+
+class SelfAssessed(_ApplicationEvent):
+    """The entity scored itself (自评); the total is computed from the item scores."""
+
+    event: ClassVar[str] = "self_assessed"
+    scores: dict[str, float]
+    total: float
+    vetoes_failed: list[str]
+
+
+class ApplicationSubmitted(_ApplicationEvent):
+    """Submitted to the township, with the self-assessment total and eligibility it rests on."""
+
+    event: ClassVar[str] = "submitted"
+    self_total: float
+    eligible_as_of: date
+
+
+class TownshipApproved(_ApplicationEvent):
+    """The township's review (初审) passed."""
+
+    event: ClassVar[str] = "township_approved"
+
+
+class ApplicationRecommended(_ApplicationEvent):
+    """The township recommended (推荐) the application to the county."""
+
+    event: ClassVar[str] = "recommended"
+
+
+class InspectionRecorded(_ApplicationEvent):
+    """A county inspection (明查 / 暗访): one inspector's item scores and evidence references;
+    ``final_score`` is the campaign's combination of every inspection so far."""
+
+    event: ClassVar[str] = "inspection_recorded"
+    inspection_id: str
+    kind: InspectionKind
+    scores: dict[str, float]
+    total: float
+    vetoes_failed: list[str]
+    evidence: list[str]
+    final_score: float
+
+
+class PublicNoticeOpened(_ApplicationEvent):
+    """Public notice (公示): objections are accepted until ``closes_on`` (exclusive)."""
+
+    event: ClassVar[str] = "public_notice_opened"
+    opens_on: date
+    closes_on: date
+    final_score: float
+
+
+class ObjectionFiled(_ApplicationEvent):
+    """A member of the public objected (异议); the text and contact stay private."""
+
+    event: ClassVar[str] = "objection_filed"
+    objection_id: str
+
+
+class ObjectionRuled(_ApplicationEvent):
+    """The county ruled on an objection; upheld means the application is rejected."""
+
+    event: ClassVar[str] = "objection_ruled"
+    objection_id: str
+    upheld: bool
+
+
+class ApplicationRejected(_ApplicationEvent):
+    """Rejected at ``stage``; the entity rectifies (整改) and may apply in a later batch."""
+
+    event: ClassVar[str] = "rejected"
+    stage: RejectStage
+
+
+class TitleAwarded(_ApplicationEvent):
+    """The title is granted (授牌): the honor list's source."""
+
+    event: ClassVar[str] = "awarded"
+    campaign_id: str
+    batch_id: str
+    entity_id: str
+    entity_name: str
+    award_title: str
+    rubric_id: str
+    rubric_version: int
+    score: float
+    awarded_on: date
+
+
+class SpotCheckRecorded(_ApplicationEvent):
+    """A county spot check (抽查) of a titled entity; failing it delists."""
+
+    event: ClassVar[str] = "spot_check_recorded"
+    inspection_id: str
+    scores: dict[str, float]
+    total: float
+    vetoes_failed: list[str]
+    evidence: list[str]
+    passed: bool
+
+
+class RectificationOrdered(_ApplicationEvent):
+    """A titled entity must fix a problem (限期整改) by ``due_on``, or lose the title."""
+
+    event: ClassVar[str] = "rectification_ordered"
+    order_id: str
+    due_on: date
+
+
+class RectificationCompleted(_ApplicationEvent):
+    """The entity reported the order done (整改完成), with evidence references."""
+
+    event: ClassVar[str] = "rectification_completed"
+    order_id: str
+    evidence: list[str]
+
+
+class TitleDelisted(_ApplicationEvent):
+    """The title is removed (摘牌). ``cause_event_id`` names the event that caused it (a
+    reporting case, the last verified complaint, a component's delisting), if any."""
+
+    event: ClassVar[str] = "delisted"
+    campaign_id: str
+    entity_id: str
+    entity_name: str
+    reason: DelistReason
+    cause_event_id: str | None
+    cause_type: str | None
+    delisted_on: date
+    fraud: bool = False
+
+
+EVENTS: tuple[type[EventData], ...] = (
+    RubricPublished,
+    CampaignLaunched,
+    BatchOpened,
+    ApplicationOpened,
+    SelfAssessed,
+    ApplicationSubmitted,
+    TownshipApproved,
+    ApplicationRecommended,
+    InspectionRecorded,
+    PublicNoticeOpened,
+    ObjectionFiled,
+    ObjectionRuled,
+    ApplicationRejected,
+    TitleAwarded,
+    SpotCheckRecorded,
+    RectificationOrdered,
+    RectificationCompleted,
+    TitleDelisted,
+)

@@ -1,0 +1,17 @@
+"""The scoring service's HTTP application, mounted at ``/scoring`` in both modes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from wuyi_core.auth import TokenService
+from wuyi_core.http import service_app
+
+from wuyi_scoring.api import applications, campaigns, entities, public
+from wuyi_scoring.bootstrap import Scoring
+
+
+def create_app(scoring: Scoring, tokens: TokenService) -> FastAPI:
+    routers = [campaigns.router, public.router, applications.router, entities.router]
+    return service_app(
+        "scoring", "Wuyi scoring (评比服务)", tokens, routers, scoring.store.head, scoring=scoring
+    )

@@ -1,0 +1,195 @@
+"""Applications (申报) through their lifecycle, one route per step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from wuyi_core.http import CorrelationId, CurrentPrincipal
+
+from wuyi_scoring.api.deps import ScoringDep
+from wuyi_scoring.application import applications as a
+from wuyi_scoring.application import commands as c
+from wuyi_scoring.application import evaluation as e
+from wuyi_scoring.application import management as m
+from wuyi_scoring.application.views import application_view, list_applications
+
+router = APIRouter(tags=["applications"])
+
+
+@router.post("/applications", status_code=201)
+async def open_application(
+    body: c.OpenApplication, scoring: ScoringDep, who: CurrentPrincipal, cid: CorrelationId
+) -> dict[str, Any]:
+    """Open an entity's application in a batch (draft)."""
+    return await a.open_application(scoring, who, cid, body)
+
+
+@router.get("/applications")
+async def applications(
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    campaign_id: str | None = None,
+    batch_id: str | None = None,
+    status: str | None = None,
+) -> dict[str, Any]:
+    """Applications within the caller's scope: a reviewer's queue with ``status``."""
+    return await list_applications(scoring, who, campaign_id, batch_id, status)
+
+
+@router.get("/applications/{application_id}")
+async def get_application(
+    application_id: str, scoring: ScoringDep, who: CurrentPrincipal
+) -> dict[str, Any]:
+    """One application: state, scores, inspections, notice and objections."""
+    return await application_view(scoring, who.tenant, application_id)
+
+
+@router.post("/applications/{application_id}/self-assessment")
+async def self_assess(
+    application_id: str,
+    body: c.SelfAssess,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+) -> dict[str, Any]:
+    """Score the entity against the campaign's rubric (自评); the total is computed."""
+    return await a.self_assess(scoring, who, cid, application_id, body)
+
+
+@router.post("/applications/{application_id}/submission")
+async def submit(
+    application_id: str,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+    body: c.Submit | None = None,
+) -> dict[str, Any]:
+    """Submit to the township; refused below the application mark or when not eligible."""
+    return await a.submit(scoring, who, cid, application_id, body or c.Submit())
+
+
+@router.post("/applications/{application_id}/township-review")
+async def township_review(
+    application_id: str,
+    body: c.TownshipReview,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+) -> dict[str, Any]:
+    """The township's review (初审): approve, or reject with what to rectify."""
+    return await a.township_review(scoring, who, cid, application_id, body)
+
+
+@router.post("/applications/{application_id}/recommendation")
+async def recommend(
+    application_id: str,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+    body: c.Recommend | None = None,
+) -> dict[str, Any]:
+    """The township recommends (推荐) the approved application to the county."""
+    return await a.recommend(scoring, who, cid, application_id, body or c.Recommend())
+
+
+@router.post("/applications/{application_id}/inspections", status_code=201)
+async def inspect(
+    application_id: str,
+    body: c.RecordInspection,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+) -> dict[str, Any]:
+    """Record one county inspection (明查 open / 暗访 unannounced) with item scores."""
+    return await e.inspect(scoring, who, cid, application_id, body)
+
+
+@router.post("/applications/{application_id}/rejection")
+async def reject(
+    application_id: str,
+    body: c.Reject,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+) -> dict[str, Any]:
+    """The county rejects the application during evaluation, saying what to rectify."""
+    return await e.reject(scoring, who, cid, application_id, body)
+
+
+@router.post("/applications/{application_id}/public-notice")
+async def open_public_notice(
+    application_id: str,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+    body: c.OpenPublicNotice | None = None,
+) -> dict[str, Any]:
+    """Open the public notice (公示) for the campaign's notice days; needs a passing score."""
+    return await e.open_public_notice(
+        scoring, who, cid, application_id, body or c.OpenPublicNotice()
+    )
+
+
+@router.post("/applications/{application_id}/objections/{objection_id}/ruling")
+async def rule_objection(
+    application_id: str,
+    objection_id: str,
+    body: c.RuleObjection,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+) -> dict[str, Any]:
+    """Rule on an objection; upheld rejects the application."""
+    return await e.rule_objection(scoring, who, cid, application_id, objection_id, body)
+
+
+@router.post("/applications/{application_id}/award")
+async def award(
+    application_id: str,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+    body: c.Award | None = None,
+) -> dict[str, Any]:
+    """Award the title (授牌) once the notice window has passed without upheld objections."""
+    return await e.award(scoring, who, cid, application_id, body or c.Award())
+
+
+@router.post("/applications/{application_id}/spot-checks", status_code=201)
+async def spot_check(
+    application_id: str,
+    body: c.SpotCheck,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+) -> dict[str, Any]:
+    """Spot-check (抽查) a titled entity; failing delists it at once."""
+    return await m.spot_check(scoring, who, cid, application_id, body)
+
+
+@router.post("/applications/{application_id}/rectification-orders", status_code=201)
+async def order_rectification(
+    application_id: str,
+    body: c.OrderRectification,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+) -> dict[str, Any]:
+    """Order a titled entity to rectify (限期整改) by a deadline, or lose the title."""
+    return await m.order_rectification(scoring, who, cid, application_id, body)
+
+
+@router.post("/applications/{application_id}/rectification-orders/{order_id}/completion")
+async def complete_rectification(
+    application_id: str,
+    order_id: str,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+    body: c.CompleteRectification | None = None,
+) -> dict[str, Any]:
+    """Report a rectification order done (整改完成), with evidence."""
+    return await m.complete_rectification(
+        scoring, who, cid, application_id, order_id, body or c.CompleteRectification()
+    )

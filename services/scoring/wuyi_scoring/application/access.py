@@ -1,0 +1,43 @@
+"""Who may do what in scoring (DOMAIN.md, "Actors"), checked against the entity's lineage in
+scoring's registry replica."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from wuyi_core.auth import Principal, Role, require
+from wuyi_core.db.port import Row
+from wuyi_core.errors import InvalidInput
+
+from wuyi_scoring.adapters.tx import Tx
+
+ADMINS = frozenset({Role.COUNTY_ADMIN})
+APPLICANTS = frozenset({Role.ENTITY_ADMIN, Role.COUNTY_ADMIN})
+TOWNSHIP = frozenset({Role.TOWNSHIP_REVIEWER})
+COUNTY = frozenset({Role.COUNTY_EVALUATOR})
+ORDERERS = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_EVALUATOR})
+
+
+async def known_entity(tx: Tx, tenant: str, entity_id: str) -> tuple[Row, list[str]]:
+    entity = await tx.entity(tenant, entity_id)
+    if entity is None:
+        raise InvalidInput(
+            f"主体不存在：{entity_id}（刚登记的主体请稍后重试）",
+            f"entity_id: no entity {entity_id} (retry shortly if just registered)",
+            "entity_id",
+        )
+    return entity, await tx.lineage(tenant, entity_id)
+
+
+async def authorize(tx: Tx, who: Principal, roles: Collection[Role], entity_id: str) -> None:
+    """Refuse (403) unless ``who`` has one of ``roles`` over ``entity_id``."""
+    _, lineage = await known_entity(tx, who.tenant, entity_id)
+    require(who, roles, lineage)
+
+
+async def authorize_county(tx: Tx, who: Principal, roles: Collection[Role]) -> None:
+    """County-wide acts (rubrics, campaigns, batches): the token must cover the whole county."""
+    county = await tx.conn.fetchval(
+        "SELECT id FROM registry_entities WHERE tenant = $1 AND kind = 'county'", who.tenant
+    )
+    require(who, roles, [county] if county else [])

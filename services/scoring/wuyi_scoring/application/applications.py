@@ -1,0 +1,182 @@
+"""The entity's side and the township's side of an application: open, self-assess, submit,
+township review (初审) and recommendation (推荐)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from wuyi_contracts.scoring import (
+    ApplicationOpened,
+    ApplicationRecommended,
+    ApplicationRejected,
+    ApplicationSubmitted,
+    SelfAssessed,
+    TownshipApproved,
+)
+from wuyi_core.auth import Principal
+from wuyi_core.errors import Conflict, InvalidInput
+from wuyi_core.eventstore import EventMetadata, NewEvent
+from wuyi_core.eventstore.records import new_id
+
+from wuyi_scoring.adapters.tx import Tx
+from wuyi_scoring.application import commands as c
+from wuyi_scoring.application.access import APPLICANTS, TOWNSHIP, authorize, known_entity
+from wuyi_scoring.application.assessing import assessed, check_eligible, note
+from wuyi_scoring.application.views import application_view
+from wuyi_scoring.bootstrap import Scoring
+
+
+def active_key(campaign_id: str, entity_id: str) -> str:
+    """Held from opening until rejection or delisting: one live application or title per entity
+    and campaign, so a titled entity cannot apply again and two openings cannot both win."""
+    return f"active:{campaign_id}:{entity_id}"
+
+
+async def open_application(
+    scoring: Scoring, who: Principal, cid: str, cmd: c.OpenApplication
+) -> dict[str, Any]:
+    async with scoring.transaction() as tx:
+        entity, lineage = await known_entity(tx, who.tenant, cmd.entity_id)
+        await authorize(tx, who, APPLICANTS, cmd.entity_id)
+        campaign = await tx.campaign(who.tenant, cmd.campaign_id)
+        batch = await tx.batch(who.tenant, cmd.campaign_id, cmd.batch_id)
+        if entity["kind"] not in campaign.entity_kinds:
+            raise InvalidInput(
+                f"该活动不含此类主体：{entity['kind']}",
+                f"entity_id: kind {entity['kind']} is not in the campaign's scope "
+                f"({', '.join(campaign.entity_kinds)})",
+                "entity_id",
+            )
+        if entity["closed_at"]:
+            raise Conflict("该主体已撤销", f"entity {cmd.entity_id} is closed", "entity_id")
+        if await tx.today(who.tenant) > date.fromisoformat(batch["closes_on"]):
+            raise Conflict(
+                f"该批次已于 {batch['closes_on']} 截止申报",
+                f"batch {batch['name']} closed on {batch['closes_on']}",
+                "batch_id",
+            )
+        township = await _township_of(tx, who.tenant, lineage)
+        application_id = new_id()
+        event = ApplicationOpened(
+            application_id=application_id,
+            campaign_id=cmd.campaign_id,
+            batch_id=cmd.batch_id,
+            entity_id=cmd.entity_id,
+            entity_name=entity["name"],
+            entity_kind=entity["kind"],
+            township_id=township,
+        )
+        await tx.append(
+            who.tenant,
+            f"application:{application_id}",
+            0,
+            [NewEvent(event)],
+            EventMetadata.of(who, cid),
+            claim=[(active_key(cmd.campaign_id, cmd.entity_id), "entity_id")],
+        )
+    return await application_view(scoring, who.tenant, application_id)
+
+
+async def self_assess(
+    scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.SelfAssess
+) -> dict[str, Any]:
+    async with scoring.transaction() as tx:
+        app = await tx.application(who.tenant, application_id)
+        await authorize(tx, who, APPLICANTS, app.entity_id)
+        app.expect("self_assess")
+        campaign = await tx.campaign(who.tenant, app.campaign_id)
+        rubric, _ = await tx.rubric(who.tenant, campaign.rubric_id)
+        result, scores = assessed(rubric, cmd.scores)
+        event = SelfAssessed(
+            application_id=application_id,
+            scores=scores,
+            total=result.total,
+            vetoes_failed=list(result.vetoes_failed),
+        )
+        await _append(tx, who, cid, app.version, application_id, NewEvent(event))
+    return await application_view(scoring, who.tenant, application_id)
+
+
+async def submit(
+    scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Submit
+) -> dict[str, Any]:
+    async with scoring.transaction() as tx:
+        app = await tx.application(who.tenant, application_id)
+        await authorize(tx, who, APPLICANTS, app.entity_id)
+        app.expect("submit")
+        campaign = await tx.campaign(who.tenant, app.campaign_id)
+        assert app.self_total is not None
+        if app.self_vetoes or app.self_total < campaign.application_mark:
+            vetoes = f"；否决项未达标：{', '.join(app.self_vetoes)}" if app.self_vetoes else ""
+            raise InvalidInput(
+                f"自评 {app.self_total:g} 分，"
+                f"未达到申报分数线 {campaign.application_mark:g}{vetoes}",
+                f"self-assessment {app.self_total:g} is below the application mark "
+                f"{campaign.application_mark:g}"
+                + (f" or failed vetoes {', '.join(app.self_vetoes)}" if app.self_vetoes else ""),
+                "self_assessment",
+            )
+        as_of = await check_eligible(tx, who.tenant, app.entity_id)
+        event = ApplicationSubmitted(
+            application_id=application_id, self_total=app.self_total, eligible_as_of=as_of
+        )
+        await _append(tx, who, cid, app.version, application_id, NewEvent(event, note(cmd.note)))
+    return await application_view(scoring, who.tenant, application_id)
+
+
+async def township_review(
+    scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.TownshipReview
+) -> dict[str, Any]:
+    async with scoring.transaction() as tx:
+        app = await tx.application(who.tenant, application_id)
+        await authorize(tx, who, TOWNSHIP, app.entity_id)
+        app.expect("township_review")
+        if cmd.decision == "approve":
+            await _append(
+                tx,
+                who,
+                cid,
+                app.version,
+                application_id,
+                NewEvent(TownshipApproved(application_id=application_id), note(cmd.note)),
+            )
+        else:
+            event = ApplicationRejected(application_id=application_id, stage="township_review")
+            await tx.append(
+                who.tenant,
+                f"application:{application_id}",
+                app.version,
+                [NewEvent(event, note(cmd.note))],
+                EventMetadata.of(who, cid),
+                release=[active_key(app.campaign_id, app.entity_id)],
+            )
+    return await application_view(scoring, who.tenant, application_id)
+
+
+async def recommend(
+    scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Recommend
+) -> dict[str, Any]:
+    async with scoring.transaction() as tx:
+        app = await tx.application(who.tenant, application_id)
+        await authorize(tx, who, TOWNSHIP, app.entity_id)
+        app.expect("recommend")
+        event = ApplicationRecommended(application_id=application_id)
+        await _append(tx, who, cid, app.version, application_id, NewEvent(event, note(cmd.note)))
+    return await application_view(scoring, who.tenant, application_id)
+
+
+async def _append(
+    tx: Tx, who: Principal, cid: str, version: int, application_id: str, event: NewEvent
+) -> None:
+    await tx.append(
+        who.tenant, f"application:{application_id}", version, [event], EventMetadata.of(who, cid)
+    )
+
+
+async def _township_of(tx: Tx, tenant: str, lineage: list[str]) -> str | None:
+    for entity_id in lineage:
+        entity = await tx.entity(tenant, entity_id)
+        if entity is not None and entity["kind"] == "township":
+            return entity_id
+    return None

@@ -1,0 +1,136 @@
+"""Scoring commands: the validated input of every write, used as HTTP bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from wuyi_contracts.registry import EntityKind
+from wuyi_contracts.scoring import (
+    Component,
+    DelistingRules,
+    InspectionKind,
+    InspectionRule,
+    Phase,
+    Quotas,
+)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Evidence = Annotated[
+    list[Annotated[str, StringConstraints(min_length=1, max_length=500)]], Field(max_length=50)
+]
+Scores = Annotated[dict[str, float | bool], Field(max_length=500)]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LaunchCampaign(Command):
+    title: Short
+    doc_number: Short = Field(description="文号，如 建政发〔2022〕66号")
+    issuer: Short = Field(description="发文单位")
+    award_title: Short = Field(description="授予称号，如 无疫小区")
+    entity_kinds: list[EntityKind] = Field(min_length=1)
+    rubric_id: Short
+    application_mark: float | None = Field(default=None, ge=0, le=1000)
+    pass_mark: float | None = Field(default=None, ge=0, le=1000)
+    cycle_days: int = Field(default=14, ge=1, le=90)
+    notice_days: int = Field(default=7, ge=1, le=60)
+    inspection_rule: InspectionRule = "mean"
+    phases: list[Phase] = Field(default_factory=list, max_length=20)
+    quotas: Quotas = Quotas()
+    delisting: DelistingRules = DelistingRules()
+    component: Component | None = None
+
+
+class OpenBatch(Command):
+    name: Short
+    opens_on: dt.date
+    closes_on: dt.date
+
+    @model_validator(mode="after")
+    def _closes_after_opening(self) -> OpenBatch:
+        if self.closes_on < self.opens_on:
+            raise ValueError("closes_on must not be before opens_on")
+        return self
+
+
+class OpenApplication(Command):
+    campaign_id: Short
+    batch_id: Short
+    entity_id: Short
+
+
+class SelfAssess(Command):
+    scores: Scores
+
+
+class Submit(Command):
+    note: Text | None = None
+
+
+class TownshipReview(Command):
+    decision: Literal["approve", "reject"]
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _rejection_says_why(self) -> TownshipReview:
+        if self.decision == "reject" and not self.note:
+            raise ValueError("a rejection needs a note saying what to rectify")
+        return self
+
+
+class Recommend(Command):
+    note: Text | None = None
+
+
+class RecordInspection(Command):
+    kind: InspectionKind
+    scores: Scores
+    evidence: Evidence = Field(default_factory=list)
+
+
+class Reject(Command):
+    note: Text
+
+
+class OpenPublicNotice(Command):
+    note: Text | None = None
+
+
+class FileObjection(Command):
+    text: Text
+    contact: Short | None = None
+
+
+class RuleObjection(Command):
+    upheld: bool
+    note: Text
+
+
+class Award(Command):
+    note: Text | None = None
+
+
+class Delist(Command):
+    reason: Literal["complaints", "spot_check", "fraud", "rectification_overdue"]
+    note: Text
+    campaign_id: Short | None = None
+
+
+class SpotCheck(Command):
+    scores: Scores
+    evidence: Evidence = Field(default_factory=list)
+
+
+class OrderRectification(Command):
+    due_on: dt.date | None = None
+    note: Text
+
+
+class CompleteRectification(Command):
+    evidence: Evidence = Field(default_factory=list)
+    note: Text | None = None

@@ -1,0 +1,239 @@
+"""The county's side of an application: inspections (明查 / 暗访), rejection, public notice
+(公示) with objections (异议) and rulings, and the award (授牌)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wuyi_contracts.scoring import (
+    ApplicationRejected,
+    InspectionRecorded,
+    ObjectionFiled,
+    ObjectionRuled,
+    PublicNoticeOpened,
+    RejectStage,
+    TitleAwarded,
+)
+from wuyi_core.auth import Principal
+from wuyi_core.errors import Conflict, InvalidInput
+from wuyi_core.eventstore import EventMetadata, NewEvent
+from wuyi_core.eventstore.records import new_id
+
+from wuyi_scoring.adapters.tx import Tx
+from wuyi_scoring.application import commands as c
+from wuyi_scoring.application.access import COUNTY, authorize
+from wuyi_scoring.application.applications import active_key
+from wuyi_scoring.application.assessing import assessed, check_eligible, note
+from wuyi_scoring.application.nesting import check_component_share
+from wuyi_scoring.application.views import application_view
+from wuyi_scoring.bootstrap import Scoring
+from wuyi_scoring.domain.application import ApplicationState
+from wuyi_scoring.domain.rules import combine, notice_closes_on
+
+
+async def inspect(
+    scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.RecordInspection
+) -> dict[str, Any]:
+    async with scoring.transaction() as tx:
+        app = await tx.application(who.tenant, application_id)
+        await authorize(tx, who, COUNTY, app.entity_id)
+        app.expect("inspect")
+        campaign = await tx.campaign(who.tenant, app.campaign_id)
+        rubric, _ = await tx.rubric(who.tenant, campaign.rubric_id)
+        result, scores = assessed(rubric, cmd.scores)
+        totals = [i.total for i in app.inspections] + [result.total]
+        event = InspectionRecorded(
+            application_id=application_id,
+            inspection_id=new_id(),
+            kind=cmd.kind,
+            scores=scores,
+            total=result.total,
+            vetoes_failed=list(result.vetoes_failed),
+            evidence=cmd.evidence,
+            final_score=combine(campaign.inspection_rule, totals),
+        )
+        await _append(tx, who, cid, app, [NewEvent(event)])
+    return await application_view(scoring, who.tenant, application_id)
+
+
+async def reject(
+    scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Reject
+) -> dict[str, Any]:
+    async with scoring.transaction() as tx:
+        app = await tx.application(who.tenant, application_id)
+        await authorize(tx, who, COUNTY, app.entity_id)
+        app.expect("reject")
+        await _reject(tx, who, cid, app, "county_evaluation", note(cmd.note))
+    return await application_view(scoring, who.tenant, application_id)
+
+
+async def open_public_notice(
+    scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.OpenPublicNotice
+) -> dict[str, Any]:
+    async with scoring.transaction() as tx:
+        app = await tx.application(who.tenant, application_id)
+        await authorize(tx, who, COUNTY, app.entity_id)
+        app.expect("open_notice")
+        campaign = await tx.campaign(who.tenant, app.campaign_id)
+        _check_passing(app, campaign.pass_mark)
+        today = await tx.today(who.tenant)
+        event = PublicNoticeOpened(
+            application_id=application_id,
+            opens_on=today,
+            closes_on=notice_closes_on(today, campaign.notice_days),
+            final_score=app.final_score or 0.0,
+        )
+        await _append(tx, who, cid, app, [NewEvent(event, note(cmd.note))])
+    return await application_view(scoring, who.tenant, application_id)
+
+
+async def file_objection(
+    scoring: Scoring, tenant: str, cid: str, application_id: str, cmd: c.FileObjection
+) -> dict[str, Any]:
+    """Anyone may object during the notice window; the text and contact stay private."""
+    async with scoring.transaction() as tx:
+        app = await tx.application(tenant, application_id)
+        app.expect("object")
+        assert app.notice_closes_on is not None
+        if await tx.today(tenant) >= app.notice_closes_on:
+            raise Conflict(
+                f"公示期已于 {app.notice_closes_on} 结束，不再受理异议",
+                f"the public notice closed on {app.notice_closes_on}; objections are closed",
+            )
+        objection_id = new_id()
+        event = ObjectionFiled(application_id=application_id, objection_id=objection_id)
+        private = {"text": cmd.text, "contact": cmd.contact}
+        metadata = EventMetadata(actor="public", role="public", correlation_id=cid)
+        await tx.append(
+            tenant,
+            f"application:{application_id}",
+            app.version,
+            [NewEvent(event, private)],
+            metadata,
+        )
+    return {"id": objection_id, "application_id": application_id, "status": "pending"}
+
+
+async def rule_objection(
+    scoring: Scoring,
+    who: Principal,
+    cid: str,
+    application_id: str,
+    objection_id: str,
+    cmd: c.RuleObjection,
+) -> dict[str, Any]:
+    async with scoring.transaction() as tx:
+        app = await tx.application(who.tenant, application_id)
+        await authorize(tx, who, COUNTY, app.entity_id)
+        app.expect("rule")
+        if objection_id not in app.pending_objections:
+            raise Conflict(
+                f"没有待裁定的异议：{objection_id}",
+                f"objection {objection_id} is not pending on this application",
+                "objection_id",
+            )
+        metadata = EventMetadata.of(who, cid)
+        ruled = ObjectionRuled(
+            application_id=application_id, objection_id=objection_id, upheld=cmd.upheld
+        )
+        events = [NewEvent(ruled, note(cmd.note))]
+        if cmd.upheld:
+            rejected = ApplicationRejected(application_id=application_id, stage="public_notice")
+            events.append(NewEvent(rejected, note(cmd.note)))
+        await tx.append(
+            who.tenant,
+            f"application:{application_id}",
+            app.version,
+            events,
+            metadata,
+            release=[active_key(app.campaign_id, app.entity_id)] if cmd.upheld else [],
+        )
+    return await application_view(scoring, who.tenant, application_id)
+
+
+async def award(
+    scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Award
+) -> dict[str, Any]:
+    """Only after the notice window, with no objection pending, a passing score, and the
+    entity still eligible with no open case under it (checked under the append lock)."""
+    async with scoring.transaction() as tx:
+        app = await tx.application(who.tenant, application_id)
+        await authorize(tx, who, COUNTY, app.entity_id)
+        app.expect("award")
+        campaign = await tx.campaign(who.tenant, app.campaign_id)
+        today = await tx.today(who.tenant)
+        assert app.notice_closes_on is not None
+        if today < app.notice_closes_on:
+            raise Conflict(
+                f"公示期至 {app.notice_closes_on} 方满，届时方可授牌",
+                f"the public notice runs until {app.notice_closes_on}; award from that day",
+                "status",
+            )
+        if app.pending_objections:
+            raise Conflict(
+                f"尚有 {len(app.pending_objections)} 条异议未裁定",
+                f"{len(app.pending_objections)} objection(s) still pending a ruling",
+                "objections",
+            )
+        _check_passing(app, campaign.pass_mark)
+        await check_eligible(tx, who.tenant, app.entity_id)
+        if campaign.component is not None:
+            await check_component_share(tx, who.tenant, campaign.component, app.entity_id)
+        event = TitleAwarded(
+            application_id=application_id,
+            campaign_id=app.campaign_id,
+            batch_id=app.batch_id,
+            entity_id=app.entity_id,
+            entity_name=app.entity_name,
+            award_title=campaign.award_title,
+            rubric_id=campaign.rubric_id,
+            rubric_version=campaign.rubric_version,
+            score=app.final_score or 0.0,
+            awarded_on=today,
+        )
+        await _append(tx, who, cid, app, [NewEvent(event, note(cmd.note))])
+    return await application_view(scoring, who.tenant, application_id)
+
+
+def _check_passing(app: ApplicationState, pass_mark: float) -> None:
+    vetoes = [v for i in app.inspections for v in i.vetoes_failed]
+    score = app.final_score or 0.0
+    if vetoes or score < pass_mark:
+        raise InvalidInput(
+            f"县级评定 {score:g} 分，未达到合格线 {pass_mark:g}"
+            + (f"；否决项：{', '.join(vetoes)}" if vetoes else ""),
+            f"final score {score:g} is below the pass mark {pass_mark:g}"
+            + (f" or failed vetoes {', '.join(vetoes)}" if vetoes else ""),
+            "final_score",
+        )
+
+
+async def _reject(
+    tx: Tx,
+    who: Principal,
+    cid: str,
+    app: ApplicationState,
+    stage: RejectStage,
+    private: dict[str, Any] | None,
+) -> None:
+    event = ApplicationRejected(application_id=app.application_id, stage=stage)
+    await tx.append(
+        who.tenant,
+        f"application:{app.application_id}",
+        app.version,
+        [NewEvent(event, private)],
+        EventMetadata.of(who, cid),
+        release=[active_key(app.campaign_id, app.entity_id)],
+    )
+
+
+async def _append(
+    tx: Tx, who: Principal, cid: str, app: ApplicationState, events: list[NewEvent]
+) -> None:
+    await tx.append(
+        who.tenant,
+        f"application:{app.application_id}",
+        app.version,
+        events,
+        EventMetadata.of(who, cid),
+    )

@@ -1,0 +1,105 @@
+"""The delisting policy: scoring's reaction to reporting's events.
+
+- ``CaseReported`` in an entity delists, at once, every title held by that entity or any entity
+  above it (a case in a compound takes the village's and the township's titles too); the case
+  event is the delisting's cause.
+- ``ComplaintVerified`` delists a titled entity whose verified complaints in the campaign's
+  window reach its threshold.
+- ``EligibilityGained``/``Lost`` and ``CaseLifted`` keep the facts submissions and awards check;
+  ``SettingsChanged`` keeps the tenant's time zone.
+
+The handler runs in the consumer's transaction: the processed-event record, the facts, and the
+delistings commit together or not at all, so a redelivered event can neither be lost nor delist
+twice.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from wuyi_contracts.envelope import Envelope
+from wuyi_core.consumer import Handler
+from wuyi_core.db.port import AbstractConnection
+from wuyi_core.eventstore import EventMetadata
+
+from wuyi_scoring.adapters import inbox
+from wuyi_scoring.adapters.tx import Tx
+from wuyi_scoring.application.titles import delist
+from wuyi_scoring.bootstrap import Scoring
+from wuyi_scoring.domain.rules import complaints_delist
+
+
+class EntityNotReplicatedYet(LookupError):
+    """The registry event naming the entity has not reached scoring yet: retry, then park."""
+
+
+def delisting_policy(scoring: Scoring) -> Handler:
+    async def handle(envelope: Envelope, conn: AbstractConnection) -> None:
+        aggregate, change = envelope.type.split(".")[3:5]
+        if envelope.service != "reporting":
+            return
+        if aggregate == "settings":
+            await inbox.record_zone(conn, envelope)
+            return
+        if aggregate == "eligibility":
+            await inbox.record_eligibility(conn, envelope)
+            return
+        tx = await scoring.within(conn)
+        if (aggregate, change) == ("case", "reported"):
+            await _case_reported(tx, envelope)
+        elif (aggregate, change) == ("case", "lifted"):
+            await inbox.keep(conn, envelope, envelope.data["entity_id"])
+            await inbox.lift_case(conn, envelope.data["case_id"], envelope.data["lifted_on"])
+        elif (aggregate, change) == ("complaint", "verified"):
+            await _complaint_verified(tx, envelope)
+
+    return handle
+
+
+def _metadata(envelope: Envelope) -> EventMetadata:
+    return EventMetadata(
+        actor="system:delisting-policy",
+        role="system",
+        correlation_id=envelope.correlationid or envelope.id,
+        causation_id=envelope.id,
+    )
+
+
+async def _case_reported(tx: Tx, envelope: Envelope) -> None:
+    tenant, entity_id = envelope.tenant or "", envelope.data["entity_id"]
+    lineage = await tx.lineage(tenant, entity_id)
+    if not lineage:
+        raise EntityNotReplicatedYet(f"entity {entity_id} is not in scoring's registry replica")
+    await inbox.keep(tx.conn, envelope, entity_id)
+    await inbox.mark_case(tx.conn, envelope, lineage, envelope.data["date"])
+    for holder in await tx.holders(tenant, lineage):
+        await delist(
+            tx,
+            tenant,
+            holder["application_id"],
+            "case",
+            _metadata(envelope),
+            (envelope.id, envelope.type),
+        )
+
+
+async def _complaint_verified(tx: Tx, envelope: Envelope) -> None:
+    tenant, entity_id = envelope.tenant or "", envelope.data["entity_id"]
+    await inbox.keep(tx.conn, envelope, entity_id)
+    zone = ZoneInfo(await inbox.zone(tx.conn, tenant))
+    await inbox.record_verified_complaint(
+        tx.conn, envelope, envelope.time.astimezone(zone).date().isoformat()
+    )
+    days = await inbox.verified_complaint_days(tx.conn, tenant, entity_id)
+    today = await tx.today(tenant)
+    for holder in await tx.holders(tenant, [entity_id]):
+        campaign = await tx.campaign(tenant, holder["campaign_id"])
+        if complaints_delist(campaign.delisting, days, today):
+            await delist(
+                tx,
+                tenant,
+                holder["application_id"],
+                "complaints",
+                _metadata(envelope),
+                (envelope.id, envelope.type),
+            )

@@ -1,0 +1,130 @@
+"""What a GET of an application shows: its state, scores, inspections, notice and objections
+(status only: objection texts stay with the county), folded from its own events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wuyi_core.auth import Principal
+from wuyi_core.errors import NotFound
+from wuyi_core.eventstore.store import read_stream
+
+from wuyi_scoring.bootstrap import Scoring
+from wuyi_scoring.domain.application import STATUS_ZH, Status, fold
+
+
+async def application_view(scoring: Scoring, tenant: str, application_id: str) -> dict[str, Any]:
+    async with scoring.reading() as tx:
+        events = await read_stream(tx.conn, tenant, f"application:{application_id}")
+    state = fold((e.type.split(".")[4], e.data) for e in events)
+    if state is None:
+        raise NotFound(f"申报不存在：{application_id}", f"application {application_id} not found")
+    view: dict[str, Any] = {
+        "id": application_id,
+        "campaign_id": state.campaign_id,
+        "batch_id": state.batch_id,
+        "entity_id": state.entity_id,
+        "entity_name": state.entity_name,
+        "entity_kind": state.entity_kind,
+        "township_id": state.township_id,
+        "status": state.status.value,
+        "status_zh": STATUS_ZH[Status(state.status)],
+        "version": state.version,
+        "self_assessment": None,
+        "inspections": [],
+        "final_score": state.final_score,
+        "public_notice": None,
+        "objections": [],
+        "rectification_orders": [],
+        "spot_checks": [],
+        "awarded_on": None,
+        "delisting": None,
+        "rejection": None,
+    }
+    for event in events:
+        _add(view, event.type.split(".")[4], event.data, event.metadata.actor)
+    return view
+
+
+async def list_applications(
+    scoring: Scoring,
+    who: Principal,
+    campaign_id: str | None,
+    batch_id: str | None,
+    status: str | None,
+) -> dict[str, Any]:
+    """The applications a caller may see: all of the county's for county roles, those of a
+    township or entity for a scoped token."""
+    async with scoring.reading() as tx:
+        rows = await tx.conn.fetch(
+            f"SELECT application_id AS id, campaign_id, batch_id, entity_id, entity_name,"
+            f" entity_kind, township_id, status, self_total, final_score, notice_closes_on,"
+            f" awarded_on, updated_at FROM {tx.t['applications']} WHERE tenant = $1"
+            " AND (CAST($2 AS TEXT) IS NULL OR campaign_id = $2)"
+            " AND (CAST($3 AS TEXT) IS NULL OR batch_id = $3)"
+            " AND (CAST($4 AS TEXT) IS NULL OR status = $4)"
+            " AND (CAST($5 AS TEXT) IS NULL OR township_id = $5 OR entity_id = $5)"
+            " ORDER BY updated_at, application_id",
+            who.tenant,
+            campaign_id,
+            batch_id,
+            status,
+            who.scope if who.scope and who.role.value not in COUNTY_ROLES else None,
+        )
+    return {"applications": rows}
+
+
+COUNTY_ROLES = ("county_admin", "county_evaluator")
+
+
+def _add(view: dict[str, Any], change: str, d: dict[str, Any], actor: str) -> None:
+    match change:
+        case "self_assessed":
+            view["self_assessment"] = {
+                "total": d["total"],
+                "scores": d["scores"],
+                "vetoes_failed": d["vetoes_failed"],
+            }
+        case "inspection_recorded":
+            view["inspections"].append(
+                {
+                    "id": d["inspection_id"],
+                    "kind": d["kind"],
+                    "inspector": actor,
+                    "total": d["total"],
+                    "scores": d["scores"],
+                    "vetoes_failed": d["vetoes_failed"],
+                    "evidence": d["evidence"],
+                }
+            )
+        case "public_notice_opened":
+            view["public_notice"] = {"opens_on": d["opens_on"], "closes_on": d["closes_on"]}
+        case "objection_filed":
+            view["objections"].append({"id": d["objection_id"], "status": "pending"})
+        case "objection_ruled":
+            for objection in view["objections"]:
+                if objection["id"] == d["objection_id"]:
+                    objection["status"] = "upheld" if d["upheld"] else "dismissed"
+        case "rejected":
+            view["rejection"] = {"stage": d["stage"]}
+        case "awarded":
+            view["awarded_on"] = d["awarded_on"]
+        case "spot_check_recorded":
+            view["spot_checks"].append(
+                {"id": d["inspection_id"], "total": d["total"], "passed": d["passed"]}
+            )
+        case "rectification_ordered":
+            view["rectification_orders"].append(
+                {"id": d["order_id"], "due_on": d["due_on"], "completed": False}
+            )
+        case "rectification_completed":
+            for order in view["rectification_orders"]:
+                if order["id"] == d["order_id"]:
+                    order["completed"] = True
+        case "delisted":
+            view["delisting"] = {
+                "reason": d["reason"],
+                "delisted_on": d["delisted_on"],
+                "cause_event_id": d["cause_event_id"],
+                "cause_type": d["cause_type"],
+            }

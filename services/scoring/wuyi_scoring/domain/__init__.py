@@ -1,0 +1,1 @@
+"""Scoring domain: rubrics, campaigns, the application lifecycle and delisting rules (pure)."""

@@ -1,0 +1,183 @@
+"""The application (申报) aggregate: one entity, one batch, from draft to award and beyond.
+
+```
+draft -> self_assessed -> submitted -> township_approved -> recommended -> county_evaluated
+      -> in_public_notice -> awarded -> delisted
+any review step can end in rejected (the entity rectifies and applies in a later batch)
+```
+The state is folded from the application's own events; each command names the states it may
+start from, and any other state is refused with the current state named (HTTP 409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from wuyi_core.errors import Conflict
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SELF_ASSESSED = "self_assessed"
+    SUBMITTED = "submitted"
+    TOWNSHIP_APPROVED = "township_approved"
+    RECOMMENDED = "recommended"
+    COUNTY_EVALUATED = "county_evaluated"
+    IN_PUBLIC_NOTICE = "in_public_notice"
+    AWARDED = "awarded"
+    REJECTED = "rejected"
+    DELISTED = "delisted"
+
+
+STATUS_ZH = {
+    Status.DRAFT: "草稿",
+    Status.SELF_ASSESSED: "已自评",
+    Status.SUBMITTED: "已申报",
+    Status.TOWNSHIP_APPROVED: "乡镇初审通过",
+    Status.RECOMMENDED: "已推荐至县",
+    Status.COUNTY_EVALUATED: "县级评定中",
+    Status.IN_PUBLIC_NOTICE: "公示中",
+    Status.AWARDED: "已授牌",
+    Status.REJECTED: "未通过（整改中）",
+    Status.DELISTED: "已摘牌（整改中）",
+}
+
+# command -> (states it may start from, its name in Chinese)
+ALLOWED: dict[str, tuple[frozenset[Status], str]] = {
+    "self_assess": (frozenset({Status.DRAFT, Status.SELF_ASSESSED}), "自评"),
+    "submit": (frozenset({Status.SELF_ASSESSED}), "申报"),
+    "township_review": (frozenset({Status.SUBMITTED}), "乡镇初审"),
+    "recommend": (frozenset({Status.TOWNSHIP_APPROVED}), "推荐"),
+    "inspect": (frozenset({Status.RECOMMENDED, Status.COUNTY_EVALUATED}), "县级评定"),
+    "reject": (frozenset({Status.RECOMMENDED, Status.COUNTY_EVALUATED}), "县级否决"),
+    "open_notice": (frozenset({Status.COUNTY_EVALUATED}), "公示"),
+    "object": (frozenset({Status.IN_PUBLIC_NOTICE}), "提出异议"),
+    "rule": (frozenset({Status.IN_PUBLIC_NOTICE}), "异议裁定"),
+    "award": (frozenset({Status.IN_PUBLIC_NOTICE}), "授牌"),
+    "spot_check": (frozenset({Status.AWARDED}), "抽查"),
+    "order_rectification": (frozenset({Status.AWARDED}), "限期整改"),
+    "complete_rectification": (frozenset({Status.AWARDED}), "整改完成"),
+    "delist": (frozenset({Status.AWARDED}), "摘牌"),
+}
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+
+    def __init__(self, command: str, current: Status) -> None:
+        allowed, name_zh = ALLOWED[command]
+        froms = ", ".join(sorted(s.value for s in allowed))
+        super().__init__(
+            f"当前状态为「{STATUS_ZH[current]}」，不能{name_zh}",
+            f"cannot {command} an application in state {current.value} (allowed from: {froms})",
+            "status",
+        )
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Inspection:
+    kind: str
+    total: float
+    vetoes_failed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ApplicationState:
+    application_id: str
+    campaign_id: str
+    batch_id: str
+    entity_id: str
+    entity_name: str
+    entity_kind: str
+    township_id: str | None
+    status: Status = Status.DRAFT
+    version: int = 0
+    self_total: float | None = None
+    self_vetoes: tuple[str, ...] = ()
+    inspections: tuple[Inspection, ...] = ()
+    final_score: float | None = None
+    notice_closes_on: date | None = None
+    pending_objections: frozenset[str] = frozenset()
+    open_orders: dict[str, date] = field(default_factory=dict)
+
+    def expect(self, command: str) -> None:
+        if self.status not in ALLOWED[command][0]:
+            raise IllegalTransition(command, self.status)
+
+    @property
+    def held(self) -> bool:
+        return self.status is Status.AWARDED
+
+
+def fold(events: Iterable[tuple[str, dict[str, Any]]]) -> ApplicationState | None:
+    """The state after ``(event name, data)`` pairs, oldest first; None before the first."""
+    state: ApplicationState | None = None
+    for version, (name, d) in enumerate(events, start=1):
+        if name == "opened":
+            state = ApplicationState(
+                d["application_id"],
+                d["campaign_id"],
+                d["batch_id"],
+                d["entity_id"],
+                d["entity_name"],
+                d["entity_kind"],
+                d["township_id"],
+            )
+        assert state is not None, "an application's first event is ApplicationOpened"
+        state = replace(_evolve(state, name, d), version=version)
+    return state
+
+
+def _evolve(s: ApplicationState, name: str, d: dict[str, Any]) -> ApplicationState:
+    match name:
+        case "self_assessed":
+            return replace(
+                s,
+                status=Status.SELF_ASSESSED,
+                self_total=d["total"],
+                self_vetoes=tuple(d["vetoes_failed"]),
+            )
+        case "submitted":
+            return replace(s, status=Status.SUBMITTED)
+        case "township_approved":
+            return replace(s, status=Status.TOWNSHIP_APPROVED)
+        case "recommended":
+            return replace(s, status=Status.RECOMMENDED)
+        case "inspection_recorded":
+            inspection = Inspection(d["kind"], d["total"], tuple(d["vetoes_failed"]))
+            return replace(
+                s,
+                status=Status.COUNTY_EVALUATED,
+                inspections=(*s.inspections, inspection),
+                final_score=d["final_score"],
+            )
+        case "public_notice_opened":
+            return replace(
+                s,
+                status=Status.IN_PUBLIC_NOTICE,
+                notice_closes_on=date.fromisoformat(d["closes_on"]),
+            )
+        case "objection_filed":
+            return replace(s, pending_objections=s.pending_objections | {d["objection_id"]})
+        case "objection_ruled":
+            return replace(s, pending_objections=s.pending_objections - {d["objection_id"]})
+        case "rejected":
+            return replace(s, status=Status.REJECTED)
+        case "awarded":
+            return replace(s, status=Status.AWARDED, final_score=d["score"])
+        case "rectification_ordered":
+            return replace(
+                s, open_orders={**s.open_orders, d["order_id"]: date.fromisoformat(d["due_on"])}
+            )
+        case "rectification_completed":
+            return replace(
+                s, open_orders={k: v for k, v in s.open_orders.items() if k != d["order_id"]}
+            )
+        case "delisted":
+            return replace(s, status=Status.DELISTED)
+    return s

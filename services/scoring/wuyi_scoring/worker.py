@@ -1,0 +1,63 @@
+"""The scoring worker, the same in both modes: its registry replica and the delisting policy
+consume the bus (embedded log or Kafka topics), and a sweep delists titles whose rectification
+deadline passed. Consumers record processed events in their effect's transaction, so replicas
+of the worker and redeliveries are safe."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from wuyi_core.bus.port import AbstractBus
+from wuyi_core.consumer import ConsumerRunner
+from wuyi_core.loops import Loop
+from wuyi_core.registry_replica import apply_registry_event
+
+from wuyi_scoring.application.management import sweep_overdue
+from wuyi_scoring.application.policy import delisting_policy
+from wuyi_scoring.bootstrap import Scoring
+
+log = logging.getLogger(__name__)
+REPLICA = "scoring.registry-replica"
+POLICY = "scoring.delisting-policy"
+
+
+def consumers(scoring: Scoring, bus: AbstractBus | None) -> list[ConsumerRunner]:
+    """The registry replica and the delisting policy; without a bus, driven from outside
+    (dead-letter commands)."""
+    db = scoring.store.db
+    return [
+        ConsumerRunner(
+            REPLICA,
+            db,
+            bus.subscribe(REPLICA, ["registry"], db) if bus else None,
+            apply_registry_event,
+            clock=scoring.clock,
+        ),
+        ConsumerRunner(
+            POLICY,
+            db,
+            bus.subscribe(POLICY, ["reporting"], db) if bus else None,
+            delisting_policy(scoring),
+            clock=scoring.clock,
+            after_commit=scoring.catch_up,
+        ),
+    ]
+
+
+def worker_loops(scoring: Scoring, bus: AbstractBus) -> list[Loop]:
+    return [runner.run for runner in consumers(scoring, bus)] + [rectification_loop(scoring)]
+
+
+def rectification_loop(scoring: Scoring, every: float = 60.0) -> Loop:
+    async def loop(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await sweep_overdue(scoring)
+            except Exception:
+                log.exception("rectification sweep failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every)
+
+    return loop
