@@ -4,7 +4,9 @@ The API process also runs the relay (its log to ``wuyi.<service>.events``) and f
 log into its projections; replicas queue on the relay's lock, so running several is safe.
 ``--worker`` runs the service's worker: for the registry the same loops without the API; for
 reporting the faust-streaming worker (registry replica from Kafka, deadline and eligibility
-sweeps) plus relay and projections. Sweeps are idempotent, so workers can be replicated.
+sweeps) plus relay and projections; for scoring plain aiokafka consumers (registry replica and
+the delisting policy, each committing its offsets after its database commit) and the
+rectification-deadline sweep. Sweeps are idempotent, so workers can be replicated.
 """
 
 from __future__ import annotations
@@ -27,8 +29,11 @@ from wuyi_registry.api.app import create_app as registry_app
 from wuyi_registry.bootstrap import build_registry
 from wuyi_reporting.api.app import create_app as reporting_app
 from wuyi_reporting.bootstrap import Reporting, build_reporting
+from wuyi_scoring.api.app import create_app as scoring_app
+from wuyi_scoring.bootstrap import build_scoring
+from wuyi_scoring.worker import worker_loops as scoring_worker_loops
 
-SERVED = ("registry", "reporting")
+SERVED = ("registry", "reporting", "scoring")
 
 
 def run_service(service: str, worker: bool, port: int | None, console: Console) -> None:
@@ -99,11 +104,17 @@ def relay_loop(relay: Relay) -> Loop:
 
 
 async def _parts(
-    service: str, db: PostgresDatabase, bus: KafkaBus, tokens: TokenService
+    service: str, worker: bool, db: PostgresDatabase, bus: KafkaBus, tokens: TokenService
 ) -> tuple[FastAPI, EventStore, list[Loop]]:
     if service == "registry":
         registry = await build_registry(db)
         return (registry_app(registry, tokens), registry.store, [follow(registry.projector)])
+    if service == "scoring":
+        scoring = await build_scoring(db)
+        loops = [follow(p) for p in scoring.projectors.values()]
+        if worker:
+            loops += scoring_worker_loops(scoring, bus)
+        return scoring_app(scoring, tokens), scoring.store, loops
     reporting = await build_reporting(db)  # its replica and sweeps run in the faust worker
     return (
         reporting_app(reporting, tokens),
@@ -122,7 +133,7 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
         partitions=settings.topic_partitions,
         replication=settings.topic_replication,
     )
-    app, store, loops = await _parts(service, db, bus, TokenService(settings.jwt_secret))
+    app, store, loops = await _parts(service, worker, db, bus, TokenService(settings.jwt_secret))
     relay = Relay(store, bus.publisher())
     await relay.migrate()
     loops.append(relay_loop(relay))

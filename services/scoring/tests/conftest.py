@@ -129,3 +129,53 @@ def scores(rubric: dict[str, Any], short: float = 0.0) -> dict[str, float | bool
 
 def day(offset: int) -> date:
     return DAY + timedelta(days=offset)
+
+
+STEPS = (
+    "self_assessed",
+    "submitted",
+    "township_approved",
+    "recommended",
+    "county_evaluated",
+    "in_public_notice",
+    "awarded",
+)
+
+
+async def advance(
+    stack: Stack, campaign: dict[str, Any], entity_id: str, town_id: str, to: str = "awarded"
+) -> str:
+    """Open an application for ``entity_id`` and walk it to state ``to``; returns its id.
+    Moves the clock past the notice window when it awards."""
+    seed = await rubric(stack, campaign["rubric_id"])
+    admin = {"role": "entity_admin", "scope": entity_id}
+    township = {"role": "township_reviewer", "scope": town_id}
+    county = {"role": "county_evaluator"}
+    opened = await stack.post(
+        "/scoring/v1/applications",
+        {"campaign_id": campaign["id"], "batch_id": campaign["batch_id"], "entity_id": entity_id},
+        **admin,
+    )
+    assert opened.status_code == 201, opened.text
+    path = f"/scoring/v1/applications/{opened.json()['id']}"
+    steps = [
+        (f"{path}/self-assessment", {"scores": scores(seed)}, admin),
+        (f"{path}/submission", {}, admin),
+        (f"{path}/township-review", {"decision": "approve"}, township),
+        (f"{path}/recommendation", {}, township),
+        (f"{path}/inspections", {"kind": "open", "scores": scores(seed)}, county),
+        (f"{path}/public-notice", {}, county),
+        (f"{path}/award", {}, county),
+    ]
+    for name, (url, body, who) in zip(STEPS, steps, strict=True):
+        if name == "awarded":
+            notice = (await stack.get(path)).json()["public_notice"]
+            closes = date.fromisoformat(notice["closes_on"])
+            if stack.clock.now().date() < closes:
+                stack.move_to(9, 0, closes)
+        response = await stack.post(url, body, **who)
+        assert response.status_code in (200, 201), response.text
+        assert response.json()["status"] == name
+        if name == to:
+            break
+    return opened.json()["id"]

@@ -72,7 +72,9 @@ async def _case_reported(tx: Tx, envelope: Envelope) -> None:
         raise EntityNotReplicatedYet(f"entity {entity_id} is not in scoring's registry replica")
     await inbox.keep(tx.conn, envelope, entity_id)
     await inbox.mark_case(tx.conn, envelope, lineage, envelope.data["date"])
-    for holder in await tx.holders(tenant, lineage):
+    # Widest title first: each falls for the case itself, not as a consequence of another.
+    held = sorted(await tx.holders(tenant, lineage), key=lambda h: -lineage.index(h["entity_id"]))
+    for holder in held:
         await delist(
             tx,
             tenant,
