@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from wuyi_core.bus.kafka import KafkaBus, topic_history
 
 from tests.stacks import running_stack
 
@@ -153,6 +154,25 @@ async def test_one_county_batch_from_campaign_to_a_delisting_by_case(story):
         timeline[5]["evidence"] == [f"photo-{a}.jpg"] and timeline[5]["role"] == "county_evaluator"
     )
     assert timeline[9]["note"] == "经核实门岗24小时值守"
+    await rebuilt_lists_equal_live(stack, campaign["id"], honor.json(), delistings)
+
+
+async def rebuilt_lists_equal_live(stack, campaign_id: str, honor: dict, delistings: list) -> None:
+    """The public lists rebuilt from the log, and in distributed mode from the topic, are the
+    lists the endpoint served live."""
+    sources = [None]
+    if isinstance(stack.bus, KafkaBus):
+        for relay in stack.relays:
+            await relay.drain()
+        sources.append("topic")
+    for source in sources:
+        for name in ("honor-list", "delistings"):
+            history = topic_history(stack.bus, "scoring") if source else None
+            await stack.scoring.projectors[name].rebuild(source=history)
+        again = await stack.http.get(f"/scoring/v1/honor-list?campaign_id={campaign_id}")
+        assert again.json() == honor
+        listed = await stack.http.get(f"/scoring/v1/delistings?campaign_id={campaign_id}")
+        assert listed.json()["delistings"] == delistings
 
 
 async def until_delisted(stack, campaign_id: str, entity_id: str) -> None:
