@@ -8,7 +8,7 @@ from typing import Any
 
 from wuyi_contracts.scoring import BatchOpened, CampaignLaunched
 from wuyi_core.auth import Principal
-from wuyi_core.errors import InvalidInput
+from wuyi_core.errors import Conflict, InvalidInput
 from wuyi_core.eventstore import EventMetadata, NewEvent
 from wuyi_core.eventstore.records import new_id
 
@@ -60,6 +60,14 @@ async def open_batch(
     async with scoring.transaction() as tx:
         await authorize_county(tx, who, ADMINS)
         await tx.campaign(who.tenant, campaign_id)
+        if await tx.conn.fetchval(
+            f"SELECT 1 FROM {tx.t['batches']} WHERE campaign_id = $1 AND name = $2",
+            campaign_id,
+            cmd.name,
+        ):
+            raise Conflict(
+                f"该活动已有名为「{cmd.name}」的批次", f"batch {cmd.name} already exists", "name"
+            )
         batch_id = new_id()
         event = BatchOpened(campaign_id=campaign_id, batch_id=batch_id, **cmd.model_dump())
         await tx.append(
@@ -68,7 +76,6 @@ async def open_batch(
             None,
             [NewEvent(event)],
             EventMetadata.of(who, cid),
-            claim=[(f"batch-name:{campaign_id}:{cmd.name}", "name")],
         )
     return {"id": batch_id, "campaign_id": campaign_id, **cmd.model_dump(mode="json")}
 
