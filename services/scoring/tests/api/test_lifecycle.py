@@ -254,3 +254,31 @@ async def test_a_failing_score_cannot_go_to_public_notice(stack):
         f"/scoring/v1/applications/{app_id}/public-notice", {}, role="county_evaluator"
     )
     assert response.status_code == 422 and response.json()["error"]["field"] == "final_score"
+
+
+async def test_the_campaign_cycle_counts_clean_days_beyond_reportings_own_cycle(stack):
+    """14天周期: reporting's tenant cycle is one day here, the campaign's is 14."""
+    from wuyi_reporting.application.eligibility import sweep
+
+    county = await build_county(stack, compounds=1)
+    entity = county["compounds"][0]
+    case = await stack.created(
+        "/reporting/v1/cases", {"entity_id": entity, "kind": "close_contact", "date": str(day(0))}
+    )
+    assert (await stack.post(f"/reporting/v1/cases/{case['id']}/lift", {})).status_code == 200
+    grids = (await stack.get(f"/registry/v1/grids?entity_id={county['community']}")).json()
+    own = (await stack.get(f"/registry/v1/grids?entity_id={entity}")).json()
+    stack.move_to(16, 0, day(1))
+    assert (await stack.report(own["items"][0]["id"], day=day(1))).status_code == 201
+    stack.move_to(17, 30, day(1))
+    assert (await stack.report(grids["items"][0]["id"], day=day(1))).status_code == 201
+    stack.move_to(9, 0, day(2))
+    await sweep(stack.reporting)
+    await eligible_in_scoring(stack, entity)
+    campaign = await launch(stack, cycle_days=14)
+    path = await opened(stack, campaign, entity)
+    admin = {"role": "entity_admin", "scope": entity}
+    await stack.post(f"{path}/self-assessment", {"scores": scores(await rubric(stack))}, **admin)
+    refused = await stack.post(f"{path}/submission", {}, **admin)
+    assert refused.status_code == 422, refused.text
+    assert "不足本活动要求的 14 天" in refused.json()["error"]["message_zh"]

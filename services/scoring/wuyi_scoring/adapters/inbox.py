@@ -24,7 +24,8 @@ DDL = [
     "CREATE INDEX IF NOT EXISTS inbox_events_by_entity ON inbox_events (tenant, entity_id)",
     """CREATE TABLE IF NOT EXISTS eligibility (
         entity_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, eligible INTEGER NOT NULL,
-        as_of TEXT NOT NULL, failed_rules TEXT NOT NULL, version BIGINT NOT NULL)""",
+        as_of TEXT NOT NULL, clean_days INTEGER, failed_rules TEXT NOT NULL,
+        version BIGINT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS case_marks (
         case_id TEXT NOT NULL, ancestor_id TEXT NOT NULL, tenant TEXT NOT NULL,
         entity_id TEXT NOT NULL, day TEXT NOT NULL, lifted_on TEXT,
@@ -42,6 +43,7 @@ DDL = [
 class Eligibility:
     eligible: bool
     as_of: date
+    clean_days: int | None  # days without a case as of ``as_of``; None: never had one
     failed_rules: list[str]
 
 
@@ -63,9 +65,10 @@ async def record_eligibility(conn: AbstractConnection, envelope: Envelope) -> No
     """Keep the newest verdict; an older one arriving late (another partition) is ignored."""
     d = envelope.data
     await conn.execute(
-        "INSERT INTO eligibility (entity_id, tenant, eligible, as_of, failed_rules, version)"
-        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (entity_id) DO UPDATE SET"
+        "INSERT INTO eligibility (entity_id, tenant, eligible, as_of, clean_days, failed_rules,"
+        " version) VALUES ($1, $2, $3, $4, $7, $5, $6) ON CONFLICT (entity_id) DO UPDATE SET"
         " eligible = excluded.eligible, as_of = excluded.as_of,"
+        " clean_days = excluded.clean_days,"
         " failed_rules = excluded.failed_rules, version = excluded.version"
         " WHERE excluded.version > eligibility.version",
         d["entity_id"],
@@ -74,6 +77,7 @@ async def record_eligibility(conn: AbstractConnection, envelope: Envelope) -> No
         d["as_of"],
         json.dumps(d["failed_rules"]),
         envelope.streamversion or 0,
+        d["clean_days"],
     )
 
 
@@ -96,7 +100,7 @@ async def zone(conn: AbstractConnection, tenant: str) -> str:
 
 async def eligibility(conn: AbstractConnection, tenant: str, entity_id: str) -> Eligibility | None:
     row = await conn.fetchrow(
-        "SELECT eligible, as_of, failed_rules FROM eligibility"
+        "SELECT eligible, as_of, clean_days, failed_rules FROM eligibility"
         " WHERE tenant = $1 AND entity_id = $2",
         tenant,
         entity_id,
@@ -104,7 +108,10 @@ async def eligibility(conn: AbstractConnection, tenant: str, entity_id: str) -> 
     if row is None:
         return None
     return Eligibility(
-        bool(row["eligible"]), date.fromisoformat(row["as_of"]), json.loads(row["failed_rules"])
+        bool(row["eligible"]),
+        date.fromisoformat(row["as_of"]),
+        row["clean_days"],
+        json.loads(row["failed_rules"]),
     )
 
 

@@ -117,7 +117,7 @@ async def submit(
                 + (f" or failed vetoes {', '.join(app.self_vetoes)}" if app.self_vetoes else ""),
                 "self_assessment",
             )
-        as_of = await check_eligible(tx, who.tenant, app.entity_id)
+        as_of = await check_eligible(tx, who.tenant, app.entity_id, campaign.cycle_days)
         event = ApplicationSubmitted(
             application_id=application_id, self_total=app.self_total, eligible_as_of=as_of
         )

@@ -36,8 +36,9 @@ def assessed(
     return result, {item: float(value) for item, value in raw.items()}
 
 
-async def check_eligible(tx: Tx, tenant: str, entity_id: str) -> date:
-    """Eligibility per reporting's last published verdict; returns the verdict's date."""
+async def check_eligible(tx: Tx, tenant: str, entity_id: str, cycle_days: int) -> date:
+    """Eligibility per reporting's last published verdict, and clean for the campaign's own
+    cycle (周期) counted to today; returns the verdict's date."""
     verdict = await inbox.eligibility(tx.conn, tenant, entity_id)
     if verdict is None:
         raise InvalidInput(
@@ -53,6 +54,15 @@ async def check_eligible(tx: Tx, tenant: str, entity_id: str) -> date:
             f"{', '.join(verdict.failed_rules)}",
             "eligibility",
         )
+    if verdict.clean_days is not None:
+        clean = verdict.clean_days + (await tx.today(tenant) - verdict.as_of).days
+        if clean < cycle_days:
+            raise InvalidInput(
+                f"距最近病例仅 {clean} 天，不足本活动要求的 {cycle_days} 天",
+                f"eligibility: {clean} clean days, fewer than the campaign's cycle of "
+                f"{cycle_days} (rule cycle)",
+                "eligibility",
+            )
     cases = await inbox.open_cases_under(tx.conn, tenant, entity_id)
     if cases:
         raise InvalidInput(

@@ -176,7 +176,7 @@ async def award(
                 "objections",
             )
         _check_passing(app, campaign.pass_mark)
-        await check_eligible(tx, who.tenant, app.entity_id)
+        await check_eligible(tx, who.tenant, app.entity_id, campaign.cycle_days)
         if campaign.component is not None:
             await check_component_share(tx, who.tenant, campaign.component, app.entity_id)
         event = TitleAwarded(
