@@ -48,6 +48,37 @@ async function showTree() {
   document.getElementById("tree-section").hidden = false;
 }
 
+function rows(tbody, items, cells) {
+  tbody.replaceChildren(...items.map(item => {
+    const tr = document.createElement("tr");
+    for (const text of cells(item)) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.appendChild(td);
+    }
+    return tr;
+  }));
+}
+
+async function showLists() {
+  const tenant = encodeURIComponent(document.getElementById("tenant").value.trim());
+  const error = document.getElementById("lists-error");
+  error.textContent = "";
+  try {
+    const honor = await api(`/scoring/v1/honor-list?tenant=${tenant}`);
+    rows(document.getElementById("honor"), honor.holders,
+      h => [h.award_title, h.entity_name, h.score, h.awarded_on]);
+    const lost = await api(`/scoring/v1/delistings?tenant=${tenant}`);
+    rows(document.getElementById("delisted"), lost.delistings,
+      d => [d.entity_name, `${d.reason_zh} / ${d.reason}`, d.delisted_on]);
+  } catch (e) { error.textContent = e.message; }
+}
+
+document.getElementById("tenant-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  showLists();
+});
+
 document.getElementById("token-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   localStorage.setItem("wuyi.token", document.getElementById("token").value.trim());
@@ -56,4 +87,5 @@ document.getElementById("token-form").addEventListener("submit", async (event) =
 });
 
 showServices();
+showLists();
 if (localStorage.getItem("wuyi.token")) showTree().catch(() => {});
