@@ -185,7 +185,11 @@ async def replay_dead_letters(data: Path | None, console: Console) -> int:
 
 async def seed_demo(data: Path | None, size: DemoSize, console: Console, progress_bar: Bar) -> int:
     """Generate the demo county with a progress bar per chapter (registry rows, report days)."""
-    labels = {"registry": "登记主体与网格 / registry", "reporting": "逐日报告 / daily reports"}
+    labels = {
+        "registry": "登记主体与网格 / registry",
+        "reporting": "逐日报告 / daily reports",
+        "scoring": "评定与授牌 / scoring",
+    }
     async with seeding_services(data) as (services, clock):
         with progress_bar() as bar:
             tasks = {name: bar.add_task(label, total=None) for name, label in labels.items()}

@@ -23,6 +23,7 @@ from wuyi_registry.application.roster_import import import_rows
 from wuyi_reporting.domain.settings import ReportingSettings
 
 from wuyi.demo_reporting import catch_up_replica, tell
+from wuyi.demo_scoring import tell_scoring
 from wuyi.services import Services, services_for
 
 TENANT = "demo"
@@ -135,6 +136,7 @@ async def seed(
         raise RuntimeError(f"demo rows rejected: {rejected[:3]}")
     await catch_up_replica(services.reporting, services.embedded_bus())
     await tell(services.reporting, clock, TENANT, start, size.days, progress)
+    await tell_scoring(services, clock, TENANT, start, size.days, progress)
     return {s: sum(r.status == s for r in results) for s in ("accepted", "skipped", "rejected")}
 
 

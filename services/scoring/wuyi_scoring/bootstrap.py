@@ -34,6 +34,7 @@ class Scoring:
     store: EventStore
     projectors: dict[str, Projector]
     clock: Clock
+    _caught_up_to: int = -1
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
@@ -59,6 +60,13 @@ class Scoring:
     async def catch_up(self) -> None:
         for projector in self.projectors.values():
             await projector.catch_up()
+
+    async def catch_up_if_appended(self) -> None:
+        """After a consumed event: one query when it appended nothing (most do not)."""
+        head = await self.store.head()
+        if head != self._caught_up_to:
+            await self.catch_up()
+            self._caught_up_to = head
 
 
 async def build_scoring(db: AbstractDatabase, clock: Clock | None = None) -> Scoring:

@@ -41,7 +41,7 @@ def consumers(scoring: Scoring, bus: AbstractBus | None) -> list[ConsumerRunner]
             bus.subscribe(POLICY, ["reporting"], db) if bus else None,
             delisting_policy(scoring),
             clock=scoring.clock,
-            after_commit=scoring.catch_up,
+            after_commit=scoring.catch_up_if_appended,
         ),
     ]
 

@@ -167,7 +167,7 @@ async def test_fraud_is_delisted_by_hand_flagged_and_the_entity_may_reapply_late
     assert township_cannot.status_code == 403
     second = await stack.created(
         f"/scoring/v1/campaigns/{campaign['id']}/batches",
-        {"name": "第二批", "opens_on": str(day(10)), "closes_on": str(day(60))},
+        {"name": "第二批", "opens_on": str(day(5)), "closes_on": str(day(60))},
     )
     reopened = await advance(
         stack, {**campaign, "batch_id": second["id"]}, entity, county["town"], "self_assessed"

@@ -198,7 +198,7 @@ async def test_an_upheld_objection_rejects_and_frees_the_entity_for_a_later_batc
     assert ruled.json()["rejection"] == {"stage": "public_notice"}
     second = await stack.created(
         f"/scoring/v1/campaigns/{campaign['id']}/batches",
-        {"name": "第二批", "opens_on": str(day(1)), "closes_on": str(day(40))},
+        {"name": "第二批", "opens_on": str(day(0)), "closes_on": str(day(40))},
     )
     again = await stack.post(
         "/scoring/v1/applications",
@@ -282,3 +282,28 @@ async def test_the_campaign_cycle_counts_clean_days_beyond_reportings_own_cycle(
     refused = await stack.post(f"{path}/submission", {}, **admin)
     assert refused.status_code == 422, refused.text
     assert "不足本活动要求的 14 天" in refused.json()["error"]["message_zh"]
+
+
+async def test_applications_are_taken_only_while_the_batch_is_open(stack):
+    county = await build_county(stack, compounds=1)
+    entity = county["compounds"][0]
+    campaign = await launch(stack)
+    later = await stack.created(
+        f"/scoring/v1/campaigns/{campaign['id']}/batches",
+        {"name": "第二批", "opens_on": str(day(30)), "closes_on": str(day(60))},
+    )
+    early = await stack.post(
+        "/scoring/v1/applications",
+        {"campaign_id": campaign["id"], "batch_id": later["id"], "entity_id": entity},
+        role="entity_admin",
+        scope=entity,
+    )
+    assert early.status_code == 409 and early.json()["error"]["field"] == "batch_id"
+    stack.move_to(9, 0, day(31))  # the first batch closed on day 30
+    late = await stack.post(
+        "/scoring/v1/applications",
+        {"campaign_id": campaign["id"], "batch_id": campaign["batch_id"], "entity_id": entity},
+        role="entity_admin",
+        scope=entity,
+    )
+    assert late.status_code == 409 and "closed" in late.json()["error"]["message_en"]

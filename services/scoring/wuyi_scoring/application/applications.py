@@ -50,7 +50,14 @@ async def open_application(
             )
         if entity["closed_at"]:
             raise Conflict("该主体已撤销", f"entity {cmd.entity_id} is closed", "entity_id")
-        if await tx.today(who.tenant) > date.fromisoformat(batch["closes_on"]):
+        today = await tx.today(who.tenant)
+        if today < date.fromisoformat(batch["opens_on"]):
+            raise Conflict(
+                f"该批次 {batch['opens_on']} 起受理申报",
+                f"batch {batch['name']} opens for applications on {batch['opens_on']}",
+                "batch_id",
+            )
+        if today > date.fromisoformat(batch["closes_on"]):
             raise Conflict(
                 f"该批次已于 {batch['closes_on']} 截止申报",
                 f"batch {batch['name']} closed on {batch['closes_on']}",

@@ -55,7 +55,8 @@ async def check_eligible(tx: Tx, tenant: str, entity_id: str, cycle_days: int) -
             "eligibility",
         )
     if verdict.clean_days is not None:
-        clean = verdict.clean_days + (await tx.today(tenant) - verdict.as_of).days
+        # a verdict dated after scoring's today (clocks of two services) adds no clean days
+        clean = verdict.clean_days + max(0, (await tx.today(tenant) - verdict.as_of).days)
         if clean < cycle_days:
             raise InvalidInput(
                 f"距最近病例仅 {clean} 天，不足本活动要求的 {cycle_days} 天",

@@ -44,14 +44,13 @@ def delisting_policy(scoring: Scoring) -> Handler:
         if aggregate == "eligibility":
             await inbox.record_eligibility(conn, envelope)
             return
-        tx = await scoring.within(conn)
-        if (aggregate, change) == ("case", "reported"):
-            await _case_reported(tx, envelope)
-        elif (aggregate, change) == ("case", "lifted"):
+        if (aggregate, change) == ("case", "lifted"):
             await inbox.keep(conn, envelope, envelope.data["entity_id"])
             await inbox.lift_case(conn, envelope.data["case_id"], envelope.data["lifted_on"])
+        elif (aggregate, change) == ("case", "reported"):
+            await _case_reported(await scoring.within(conn), envelope)
         elif (aggregate, change) == ("complaint", "verified"):
-            await _complaint_verified(tx, envelope)
+            await _complaint_verified(await scoring.within(conn), envelope)
 
     return handle
 
