@@ -177,8 +177,9 @@ def test_import_roster_from_the_command_line_reports_rows(tmp_path):
 
 def test_projection_rebuild_names_known_projections(tmp_path):
     tiny_demo(tmp_path)
-    rebuilt = run("projections", "rebuild", "--data", str(tmp_path), "registry")
-    assert "rebuilt from the log and swapped in" in rebuilt.stderr
+    for name in ("registry", "honor-list", "delistings"):
+        rebuilt = run("projections", "rebuild", "--data", str(tmp_path), name)
+        assert "rebuilt from the log and swapped in" in rebuilt.stderr
     unknown = run("projections", "rebuild", "--data", str(tmp_path), "nope", check=False)
     assert unknown.returncode == 2 and "registry" in unknown.stderr
 
@@ -194,6 +195,23 @@ def test_audit_verify_passes_then_names_an_altered_event(tmp_path):
     failed = run("audit", "verify", "--data", str(tmp_path), check=False)
     assert failed.returncode == 1
     assert "position 1" in failed.stderr and "altered" in failed.stderr
+
+
+def test_audit_verify_names_an_altered_delisting(seeded, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(seeded, data)
+    with sqlite3.connect(data / "scoring.db") as conn:
+        conn.execute("DROP TRIGGER events_no_update")
+        [(position,)] = conn.execute(
+            "SELECT position FROM events WHERE type LIKE '%.delisted.v1'"
+        ).fetchall()
+        conn.execute(
+            "UPDATE events SET data = replace(data, '\"case\"', '\"fraud\"') WHERE position = ?",
+            (position,),
+        )
+    failed = run("audit", "verify", "--data", str(data), check=False)
+    assert failed.returncode == 1
+    assert f"position {position}" in failed.stderr and "scoring" in failed.stderr
 
 
 def test_token_without_data_or_secret_explains_what_to_do(monkeypatch):
