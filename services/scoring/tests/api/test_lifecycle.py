@@ -307,3 +307,20 @@ async def test_applications_are_taken_only_while_the_batch_is_open(stack):
         scope=entity,
     )
     assert late.status_code == 409 and "closed" in late.json()["error"]["message_en"]
+
+
+async def test_another_county_sees_and_touches_nothing_of_ours(stack):
+    county = await build_county(stack, compounds=1)
+    campaign = await launch(stack)
+    app_id = await advance(stack, campaign, county["compounds"][0], county["town"], "submitted")
+    foreign = {"role": "county_evaluator", "tenant": "t2"}
+    assert (await stack.get(f"/scoring/v1/applications/{app_id}", **foreign)).status_code == 404
+    assert (
+        await stack.get(f"/scoring/v1/campaigns/{campaign['id']}", **foreign)
+    ).status_code == 404
+    rejected = await stack.post(
+        f"/scoring/v1/applications/{app_id}/rejection", {"note": "x"}, **foreign
+    )
+    assert rejected.status_code == 404
+    listed = await stack.http.get(f"/scoring/v1/honor-list?campaign_id={campaign['id']}&tenant=t2")
+    assert listed.status_code == 404
