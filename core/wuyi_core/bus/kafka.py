@@ -157,9 +157,10 @@ async def topic_history(
         ends = await consumer.end_offsets(partitions)
         # seek_to_beginning() after end_offsets() was seen to skip every record (aiokafka
         # 0.14); an explicit seek to the beginning offsets does not.
-        for tp, offset in (await consumer.beginning_offsets(partitions)).items():
+        begins = await consumer.beginning_offsets(partitions)
+        for tp, offset in begins.items():
             consumer.seek(tp, offset)
-        remaining = {tp for tp in partitions if ends[tp] > 0}
+        remaining = {tp for tp in partitions if ends[tp] > begins[tp]}  # empty ones are done
         while remaining:
             for tp, messages in (await consumer.getmany(timeout_ms=1000)).items():
                 for message in messages:

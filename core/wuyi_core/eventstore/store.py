@@ -70,9 +70,14 @@ class EventStore:
                 claim=claim,
                 release=release,
             )
+        self.notify()
+        return stored
+
+    def notify(self) -> None:
+        """Wake this process's followers (relay, embedded subscribers): call it after
+        committing a transaction that used ``append_in``."""
         for listener in self._listeners:
             listener()
-        return stored
 
     async def append_in(
         self,
@@ -87,7 +92,8 @@ class EventStore:
         release: Sequence[str] = (),
     ) -> list[StoredEvent]:
         """Append inside the caller's transaction, so that the events commit together with the
-        caller's other writes (a policy's processed-event record, a guard's reads)."""
+        caller's other writes (a policy's processed-event record, a guard's reads). The caller
+        calls ``notify`` once it has committed."""
         await conn.lock(APPEND_LOCK)
         version, prev_hash = await self._head_of(conn, tenant, stream_id)
         if expected_version is not None and expected_version != version:

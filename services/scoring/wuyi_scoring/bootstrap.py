@@ -41,6 +41,7 @@ class Scoring:
         """A command's unit of work; the public lists catch up once it has committed."""
         async with self.store.db.transaction(lock=APPEND_LOCK) as conn:
             yield await self.within(conn)
+        self.store.notify()
         await self.catch_up()
 
     @asynccontextmanager
@@ -65,6 +66,7 @@ class Scoring:
         """After a consumed event: one query when it appended nothing (most do not)."""
         head = await self.store.head()
         if head != self._caught_up_to:
+            self.store.notify()
             await self.catch_up()
             self._caught_up_to = head
 

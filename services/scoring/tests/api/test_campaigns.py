@@ -150,3 +150,13 @@ async def test_rubric_scores_of_the_campaign_rubric_come_back_with_the_applicati
         i["id"] for s in seed["sections"] for i in s["items"]
     }
     assert view["self_assessment"]["total"] == 100
+
+
+async def test_a_scoring_write_wakes_the_relay_and_followers_at_once(stack):
+    """Scoring appends inside its own transaction; the store's listeners (the relay's wake-up)
+    still hear of it after the commit, not at the next poll."""
+    await build_county(stack, compounds=1)
+    woken = []
+    stack.scoring.store.on_append(lambda: woken.append(1))
+    await launch(stack)
+    assert len(woken) >= 2  # the campaign and its batch
