@@ -33,15 +33,7 @@ def outcome(village: int, grid: int, day: int) -> str:
 
 
 async def catch_up_replica(rep: Reporting, bus: AbstractBus) -> None:
-    runner = registry_replica(rep, bus)
-    subscription = runner.subscription
-    assert subscription is not None
-    await subscription.start()
-    try:
-        while batch := await subscription.next_batch(0):
-            await runner.process_batch(batch)
-    finally:
-        await subscription.stop()
+    await registry_replica(rep, bus).drain()
 
 
 async def tell(

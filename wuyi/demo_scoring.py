@@ -80,14 +80,7 @@ async def catch_up_scoring(services: Services) -> None:
     """Run scoring's consumers (registry replica, then delisting policy) to the end of the
     registry and reporting logs."""
     for runner in consumers(services.scoring, services.embedded_bus()):
-        subscription = runner.subscription
-        assert subscription is not None
-        await subscription.start()
-        try:
-            while batch := await subscription.next_batch(0):
-                await runner.process_batch(batch)
-        finally:
-            await subscription.stop()
+        await runner.drain()
 
 
 async def told(services: Services, tenant: str) -> bool:

@@ -62,6 +62,16 @@ class ConsumerRunner:
         finally:
             await subscription.stop()
 
+    async def drain(self) -> None:
+        """Process every delivery available now, then return (demos, commands, tests)."""
+        subscription = self._own_subscription()
+        await subscription.start()
+        try:
+            while batch := await subscription.next_batch(0):
+                await self.process_batch(batch)
+        finally:
+            await subscription.stop()
+
     async def process_batch(self, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:
             await self.process(delivery)

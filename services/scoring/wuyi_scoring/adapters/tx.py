@@ -20,7 +20,7 @@ from wuyi_core.eventstore.store import read_stream
 from wuyi_core.projection import Projector
 
 from wuyi_scoring.adapters import inbox
-from wuyi_scoring.domain.application import ApplicationState, fold
+from wuyi_scoring.domain.application import ApplicationState, active_key, fold
 from wuyi_scoring.domain.seed_rubrics import BUILT_IN
 
 
@@ -55,6 +55,27 @@ class Tx:
         )
         self.t = await self.projector.catch_up_in(self.conn)  # later reads see these events
         return stored
+
+    async def record(
+        self,
+        tenant: str,
+        app: ApplicationState,
+        events: Sequence[NewEvent],
+        metadata: EventMetadata,
+        *,
+        ends: bool = False,
+    ) -> list[StoredEvent]:
+        """Append to ``app``'s stream at the version it was read at; ``ends``: the application
+        is over (rejected, delisted), so the entity may apply again."""
+        release = [active_key(app.campaign_id, app.entity_id)] if ends else []
+        return await self.append(
+            tenant,
+            f"application:{app.application_id}",
+            app.version,
+            events,
+            metadata,
+            release=release,
+        )
 
     async def today(self, tenant: str) -> date:
         return self.clock.now().astimezone(ZoneInfo(await inbox.zone(self.conn, tenant))).date()

@@ -10,6 +10,7 @@ from wuyi_core.db.port import Row
 from wuyi_core.errors import InvalidInput
 
 from wuyi_scoring.adapters.tx import Tx
+from wuyi_scoring.domain.application import ApplicationState
 
 ADMINS = frozenset({Role.COUNTY_ADMIN})
 APPLICANTS = frozenset({Role.ENTITY_ADMIN, Role.COUNTY_ADMIN})
@@ -33,6 +34,17 @@ async def authorize(tx: Tx, who: Principal, roles: Collection[Role], entity_id: 
     """Refuse (403) unless ``who`` has one of ``roles`` over ``entity_id``."""
     _, lineage = await known_entity(tx, who.tenant, entity_id)
     require(who, roles, lineage)
+
+
+async def acting_on(
+    tx: Tx, who: Principal, application_id: str, roles: Collection[Role], command: str
+) -> ApplicationState:
+    """The application, once ``who`` may act on it with one of ``roles`` and its state allows
+    ``command`` (403, then 409 naming the state)."""
+    app = await tx.application(who.tenant, application_id)
+    await authorize(tx, who, roles, app.entity_id)
+    app.expect(command)
+    return app
 
 
 async def authorize_county(tx: Tx, who: Principal, roles: Collection[Role]) -> None:

@@ -21,16 +21,17 @@ from wuyi_core.eventstore.records import new_id
 
 from wuyi_scoring.adapters.tx import Tx
 from wuyi_scoring.application import commands as c
-from wuyi_scoring.application.access import APPLICANTS, TOWNSHIP, authorize, known_entity
+from wuyi_scoring.application.access import (
+    APPLICANTS,
+    TOWNSHIP,
+    acting_on,
+    authorize,
+    known_entity,
+)
 from wuyi_scoring.application.assessing import assessed, check_eligible, note
 from wuyi_scoring.application.views import application_view
 from wuyi_scoring.bootstrap import Scoring
-
-
-def active_key(campaign_id: str, entity_id: str) -> str:
-    """Held from opening until rejection or delisting: one live application or title per entity
-    and campaign, so a titled entity cannot apply again and two openings cannot both win."""
-    return f"active:{campaign_id}:{entity_id}"
+from wuyi_scoring.domain.application import active_key
 
 
 async def open_application(
@@ -89,9 +90,7 @@ async def self_assess(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.SelfAssess
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, APPLICANTS, app.entity_id)
-        app.expect("self_assess")
+        app = await acting_on(tx, who, application_id, APPLICANTS, "self_assess")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         rubric, _ = await tx.rubric(who.tenant, campaign.rubric_id)
         result, scores = assessed(rubric, cmd.scores)
@@ -101,7 +100,7 @@ async def self_assess(
             total=result.total,
             vetoes_failed=list(result.vetoes_failed),
         )
-        await _append(tx, who, cid, app.version, application_id, NewEvent(event))
+        await tx.record(who.tenant, app, [NewEvent(event)], EventMetadata.of(who, cid))
     return await application_view(scoring, who.tenant, application_id)
 
 
@@ -109,9 +108,7 @@ async def submit(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Submit
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, APPLICANTS, app.entity_id)
-        app.expect("submit")
+        app = await acting_on(tx, who, application_id, APPLICANTS, "submit")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         assert app.self_total is not None
         if app.self_vetoes or app.self_total < campaign.application_mark:
@@ -128,7 +125,9 @@ async def submit(
         event = ApplicationSubmitted(
             application_id=application_id, self_total=app.self_total, eligible_as_of=as_of
         )
-        await _append(tx, who, cid, app.version, application_id, NewEvent(event, note(cmd.note)))
+        await tx.record(
+            who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
+        )
     return await application_view(scoring, who.tenant, application_id)
 
 
@@ -136,28 +135,17 @@ async def township_review(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.TownshipReview
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, TOWNSHIP, app.entity_id)
-        app.expect("township_review")
-        if cmd.decision == "approve":
-            await _append(
-                tx,
-                who,
-                cid,
-                app.version,
-                application_id,
-                NewEvent(TownshipApproved(application_id=application_id), note(cmd.note)),
-            )
-        else:
-            event = ApplicationRejected(application_id=application_id, stage="township_review")
-            await tx.append(
-                who.tenant,
-                f"application:{application_id}",
-                app.version,
-                [NewEvent(event, note(cmd.note))],
-                EventMetadata.of(who, cid),
-                release=[active_key(app.campaign_id, app.entity_id)],
-            )
+        app = await acting_on(tx, who, application_id, TOWNSHIP, "township_review")
+        approved = cmd.decision == "approve"
+        event = (
+            TownshipApproved(application_id=application_id)
+            if approved
+            else ApplicationRejected(application_id=application_id, stage="township_review")
+        )
+        metadata = EventMetadata.of(who, cid)
+        await tx.record(
+            who.tenant, app, [NewEvent(event, note(cmd.note))], metadata, ends=not approved
+        )
     return await application_view(scoring, who.tenant, application_id)
 
 
@@ -165,20 +153,12 @@ async def recommend(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Recommend
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, TOWNSHIP, app.entity_id)
-        app.expect("recommend")
+        app = await acting_on(tx, who, application_id, TOWNSHIP, "recommend")
         event = ApplicationRecommended(application_id=application_id)
-        await _append(tx, who, cid, app.version, application_id, NewEvent(event, note(cmd.note)))
+        await tx.record(
+            who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
+        )
     return await application_view(scoring, who.tenant, application_id)
-
-
-async def _append(
-    tx: Tx, who: Principal, cid: str, version: int, application_id: str, event: NewEvent
-) -> None:
-    await tx.append(
-        who.tenant, f"application:{application_id}", version, [event], EventMetadata.of(who, cid)
-    )
 
 
 async def _township_of(tx: Tx, tenant: str, lineage: list[str]) -> str | None:

@@ -11,7 +11,6 @@ from wuyi_contracts.scoring import (
     ObjectionFiled,
     ObjectionRuled,
     PublicNoticeOpened,
-    RejectStage,
     TitleAwarded,
 )
 from wuyi_core.auth import Principal
@@ -19,10 +18,8 @@ from wuyi_core.errors import Conflict, InvalidInput
 from wuyi_core.eventstore import EventMetadata, NewEvent
 from wuyi_core.eventstore.records import new_id
 
-from wuyi_scoring.adapters.tx import Tx
 from wuyi_scoring.application import commands as c
-from wuyi_scoring.application.access import COUNTY, authorize
-from wuyi_scoring.application.applications import active_key
+from wuyi_scoring.application.access import COUNTY, acting_on
 from wuyi_scoring.application.assessing import assessed, check_eligible, note
 from wuyi_scoring.application.nesting import check_component_share
 from wuyi_scoring.application.views import application_view
@@ -35,9 +32,7 @@ async def inspect(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.RecordInspection
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, COUNTY, app.entity_id)
-        app.expect("inspect")
+        app = await acting_on(tx, who, application_id, COUNTY, "inspect")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         rubric, _ = await tx.rubric(who.tenant, campaign.rubric_id)
         result, scores = assessed(rubric, cmd.scores)
@@ -52,7 +47,7 @@ async def inspect(
             evidence=cmd.evidence,
             final_score=combine(campaign.inspection_rule, totals),
         )
-        await _append(tx, who, cid, app, [NewEvent(event)])
+        await tx.record(who.tenant, app, [NewEvent(event)], EventMetadata.of(who, cid))
     return await application_view(scoring, who.tenant, application_id)
 
 
@@ -60,10 +55,10 @@ async def reject(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Reject
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, COUNTY, app.entity_id)
-        app.expect("reject")
-        await _reject(tx, who, cid, app, "county_evaluation", note(cmd.note))
+        app = await acting_on(tx, who, application_id, COUNTY, "reject")
+        event = ApplicationRejected(application_id=application_id, stage="county_evaluation")
+        metadata = EventMetadata.of(who, cid)
+        await tx.record(who.tenant, app, [NewEvent(event, note(cmd.note))], metadata, ends=True)
     return await application_view(scoring, who.tenant, application_id)
 
 
@@ -71,9 +66,7 @@ async def open_public_notice(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.OpenPublicNotice
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, COUNTY, app.entity_id)
-        app.expect("open_notice")
+        app = await acting_on(tx, who, application_id, COUNTY, "open_notice")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         _check_passing(app, campaign.pass_mark)
         today = await tx.today(who.tenant)
@@ -83,7 +76,9 @@ async def open_public_notice(
             closes_on=notice_closes_on(today, campaign.notice_days),
             final_score=app.final_score or 0.0,
         )
-        await _append(tx, who, cid, app, [NewEvent(event, note(cmd.note))])
+        await tx.record(
+            who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
+        )
     return await application_view(scoring, who.tenant, application_id)
 
 
@@ -104,13 +99,7 @@ async def file_objection(
         event = ObjectionFiled(application_id=application_id, objection_id=objection_id)
         private = {"text": cmd.text, "contact": cmd.contact}
         metadata = EventMetadata(actor="public", role="public", correlation_id=cid)
-        await tx.append(
-            tenant,
-            f"application:{application_id}",
-            app.version,
-            [NewEvent(event, private)],
-            metadata,
-        )
+        await tx.record(tenant, app, [NewEvent(event, private)], metadata)
     return {"id": objection_id, "application_id": application_id, "status": "pending"}
 
 
@@ -123,9 +112,7 @@ async def rule_objection(
     cmd: c.RuleObjection,
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, COUNTY, app.entity_id)
-        app.expect("rule")
+        app = await acting_on(tx, who, application_id, COUNTY, "rule")
         if objection_id not in app.pending_objections:
             raise Conflict(
                 f"没有待裁定的异议：{objection_id}",
@@ -140,14 +127,7 @@ async def rule_objection(
         if cmd.upheld:
             rejected = ApplicationRejected(application_id=application_id, stage="public_notice")
             events.append(NewEvent(rejected, note(cmd.note)))
-        await tx.append(
-            who.tenant,
-            f"application:{application_id}",
-            app.version,
-            events,
-            metadata,
-            release=[active_key(app.campaign_id, app.entity_id)] if cmd.upheld else [],
-        )
+        await tx.record(who.tenant, app, events, metadata, ends=cmd.upheld)
     return await application_view(scoring, who.tenant, application_id)
 
 
@@ -157,9 +137,7 @@ async def award(
     """Only after the notice window, with no objection pending, a passing score, and the
     entity still eligible with no open case under it (checked under the append lock)."""
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, COUNTY, app.entity_id)
-        app.expect("award")
+        app = await acting_on(tx, who, application_id, COUNTY, "award")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         today = await tx.today(who.tenant)
         assert app.notice_closes_on is not None
@@ -191,7 +169,9 @@ async def award(
             score=app.final_score or 0.0,
             awarded_on=today,
         )
-        await _append(tx, who, cid, app, [NewEvent(event, note(cmd.note))])
+        await tx.record(
+            who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
+        )
     return await application_view(scoring, who.tenant, application_id)
 
 
@@ -206,34 +186,3 @@ def _check_passing(app: ApplicationState, pass_mark: float) -> None:
             + (f" or failed vetoes {', '.join(vetoes)}" if vetoes else ""),
             "final_score",
         )
-
-
-async def _reject(
-    tx: Tx,
-    who: Principal,
-    cid: str,
-    app: ApplicationState,
-    stage: RejectStage,
-    private: dict[str, Any] | None,
-) -> None:
-    event = ApplicationRejected(application_id=app.application_id, stage=stage)
-    await tx.append(
-        who.tenant,
-        f"application:{app.application_id}",
-        app.version,
-        [NewEvent(event, private)],
-        EventMetadata.of(who, cid),
-        release=[active_key(app.campaign_id, app.entity_id)],
-    )
-
-
-async def _append(
-    tx: Tx, who: Principal, cid: str, app: ApplicationState, events: list[NewEvent]
-) -> None:
-    await tx.append(
-        who.tenant,
-        f"application:{app.application_id}",
-        app.version,
-        events,
-        EventMetadata.of(who, cid),
-    )

@@ -18,7 +18,7 @@ from wuyi_core.eventstore.records import new_id
 from wuyi_core.eventstore.store import read_stream
 
 from wuyi_scoring.application import commands as c
-from wuyi_scoring.application.access import APPLICANTS, COUNTY, ORDERERS, authorize
+from wuyi_scoring.application.access import APPLICANTS, COUNTY, ORDERERS, acting_on, authorize
 from wuyi_scoring.application.assessing import assessed, note
 from wuyi_scoring.application.titles import delist
 from wuyi_scoring.application.views import application_view
@@ -56,9 +56,7 @@ async def spot_check(
 ) -> dict[str, Any]:
     """A county spot check; failing it (below the pass mark, or a veto) delists at once."""
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, COUNTY, app.entity_id)
-        app.expect("spot_check")
+        app = await acting_on(tx, who, application_id, COUNTY, "spot_check")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         rubric, _ = await tx.rubric(who.tenant, campaign.rubric_id)
         result, scores = assessed(rubric, cmd.scores)
@@ -72,9 +70,7 @@ async def spot_check(
             passed=result.reaches(campaign.pass_mark),
         )
         metadata = EventMetadata.of(who, cid)
-        [stored] = await tx.append(
-            who.tenant, f"application:{application_id}", app.version, [NewEvent(event)], metadata
-        )
+        [stored] = await tx.record(who.tenant, app, [NewEvent(event)], metadata)
         if not event.passed:
             await delist(
                 tx,
@@ -91,21 +87,15 @@ async def order_rectification(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.OrderRectification
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, ORDERERS, app.entity_id)
-        app.expect("order_rectification")
+        app = await acting_on(tx, who, application_id, ORDERERS, "order_rectification")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         today = await tx.today(who.tenant)
         due = cmd.due_on or today + timedelta(days=campaign.delisting.rectification_days)
         if due < today:
             raise Conflict("整改期限不能早于今天", "due_on: must not be in the past", "due_on")
         event = RectificationOrdered(application_id=application_id, order_id=new_id(), due_on=due)
-        await tx.append(
-            who.tenant,
-            f"application:{application_id}",
-            app.version,
-            [NewEvent(event, note(cmd.note))],
-            EventMetadata.of(who, cid),
+        await tx.record(
+            who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
         )
     return await application_view(scoring, who.tenant, application_id)
 
@@ -119,20 +109,14 @@ async def complete_rectification(
     cmd: c.CompleteRectification,
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await tx.application(who.tenant, application_id)
-        await authorize(tx, who, APPLICANTS, app.entity_id)
-        app.expect("complete_rectification")
+        app = await acting_on(tx, who, application_id, APPLICANTS, "complete_rectification")
         if order_id not in app.open_orders:
             raise NotFound(f"没有未完成的整改通知：{order_id}", f"no open order {order_id}")
         event = RectificationCompleted(
             application_id=application_id, order_id=order_id, evidence=cmd.evidence
         )
-        await tx.append(
-            who.tenant,
-            f"application:{application_id}",
-            app.version,
-            [NewEvent(event, note(cmd.note))],
-            EventMetadata.of(who, cid),
+        await tx.record(
+            who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
         )
     return await application_view(scoring, who.tenant, application_id)
 

@@ -14,7 +14,6 @@ from wuyi_contracts.scoring import DelistReason, TitleDelisted
 from wuyi_core.eventstore import EventMetadata, NewEvent, StoredEvent
 
 from wuyi_scoring.adapters.tx import Tx
-from wuyi_scoring.application.applications import active_key
 from wuyi_scoring.application.nesting import share_of
 from wuyi_scoring.domain.rules import component_share_holds
 
@@ -44,14 +43,7 @@ async def delist(
         delisted_on=await tx.today(tenant),
         fraud=reason == "fraud",
     )
-    [stored] = await tx.append(
-        tenant,
-        f"application:{application_id}",
-        app.version,
-        [NewEvent(event, private)],
-        metadata,
-        release=[active_key(app.campaign_id, app.entity_id)],
-    )
+    [stored] = await tx.record(tenant, app, [NewEvent(event, private)], metadata, ends=True)
     await _recheck_nesting(tx, tenant, app.campaign_id, app.entity_id, stored, metadata)
     return stored
 

@@ -65,6 +65,12 @@ ALLOWED: dict[str, tuple[frozenset[Status], str]] = {
 }
 
 
+def active_key(campaign_id: str, entity_id: str) -> str:
+    """Held from opening until rejection or delisting: one live application or title per entity
+    and campaign, so a titled entity cannot apply again and two openings cannot both win."""
+    return f"active:{campaign_id}:{entity_id}"
+
+
 class IllegalTransition(Conflict):
     code = "illegal_transition"
 
