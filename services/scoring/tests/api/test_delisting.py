@@ -29,16 +29,7 @@ async def test_new_case_under_a_titled_township_delists_the_compound_and_the_tow
     compounds = await launch(stack)
     for entity in (a, b):
         await advance(stack, compounds, entity, county["town"])
-    townships = await launch(
-        stack,
-        title="无疫乡镇创建",
-        award_title="无疫乡镇",
-        entity_kinds=["township"],
-        rubric_id="seed-000-township-v1",
-        component={"campaign_id": compounds["id"], "min_share": 1.0},
-    )
-    await _eligible_town(stack, county["town"])
-    await advance(stack, townships, county["town"], county["town"])
+    await titled_township(stack, county, compounds)
     assert await holders(stack) == {a, b, county["town"]}
 
     await stack.created(
@@ -56,16 +47,7 @@ async def test_a_compound_lost_by_spot_check_brings_down_the_township_below_its_
     a, b = county["compounds"]
     compounds = await launch(stack)
     apps = {e: await advance(stack, compounds, e, county["town"]) for e in (a, b)}
-    townships = await launch(
-        stack,
-        title="无疫乡镇创建",
-        award_title="无疫乡镇",
-        entity_kinds=["township"],
-        rubric_id="seed-000-township-v1",
-        component={"campaign_id": compounds["id"], "min_share": 1.0},
-    )
-    await _eligible_town(stack, county["town"])
-    await advance(stack, townships, county["town"], county["town"])
+    await titled_township(stack, county, compounds)
     seed = await rubric(stack)
     failing = {k: (v if isinstance(v, bool) else 0) for k, v in scores(seed).items()}
     checked = await stack.post(
@@ -195,9 +177,18 @@ async def test_a_redelivered_case_does_not_delist_twice(stack):
     assert len(await delisted(stack, entity)) == 1
 
 
-async def _eligible_town(stack, town_id: str) -> None:
-    """Every grid under the township reported, so reporting's sweep in ``build_county``
-    published the township eligible too."""
+async def titled_township(stack, county: dict, compounds: dict) -> None:
+    """A 无疫乡镇 campaign resting on all of the township's compounds holding 无疫小区, and the
+    township awarded it (every grid under it reported, so reporting published it eligible)."""
     from ..conftest import eligible_in_scoring
 
-    await eligible_in_scoring(stack, town_id)
+    townships = await launch(
+        stack,
+        title="无疫乡镇创建",
+        award_title="无疫乡镇",
+        entity_kinds=["township"],
+        rubric_id="seed-000-township-v1",
+        component={"campaign_id": compounds["id"], "min_share": 1.0},
+    )
+    await eligible_in_scoring(stack, county["town"])
+    await advance(stack, townships, county["town"], county["town"])
