@@ -27,11 +27,16 @@ class _Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+PhaseStep = Literal["self_assessment", "submission", "township_review", "county_evaluation"]
+
+
 class Phase(_Value):
-    """A phase of the campaign with its deadline (e.g. 自评自查 by 10-31)."""
+    """A phase of the campaign with its deadline (e.g. 自评自查 by 10-31). A phase that names a
+    ``step`` closes that step of the lifecycle after its deadline (the tenant's calendar day)."""
 
     name: str = Field(min_length=1, max_length=100)
     deadline: date
+    step: PhaseStep | None = None
 
 
 class Quotas(_Value):

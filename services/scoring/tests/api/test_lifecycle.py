@@ -324,3 +324,25 @@ async def test_another_county_sees_and_touches_nothing_of_ours(stack):
     assert rejected.status_code == 404
     listed = await stack.http.get(f"/scoring/v1/honor-list?campaign_id={campaign['id']}&tenant=t2")
     assert listed.status_code == 404
+
+
+async def test_a_phase_deadline_closes_its_step_of_the_lifecycle(stack):
+    """自评自查阶段 10-31 截止: after its deadline no self-assessment is taken."""
+    county = await build_county(stack, compounds=1)
+    entity = county["compounds"][0]
+    phases = [
+        {"name": "自评自查", "deadline": str(day(2)), "step": "self_assessment"},
+        {"name": "考核验收", "deadline": str(day(40))},
+    ]
+    campaign = await launch(stack, phases=phases)
+    assert (await stack.get(f"/scoring/v1/campaigns/{campaign['id']}")).json()["phases"][0][
+        "step"
+    ] == "self_assessment"
+    path = await opened(stack, campaign, entity)
+    admin = {"role": "entity_admin", "scope": entity}
+    body = {"scores": scores(await rubric(stack))}
+    stack.move_to(23, 0, day(2))  # the deadline day itself still counts
+    assert (await stack.post(f"{path}/self-assessment", body, **admin)).status_code == 200
+    stack.move_to(9, 0, day(3))
+    late = await stack.post(f"{path}/self-assessment", body, **admin)
+    assert late.status_code == 409 and "自评自查" in late.json()["error"]["message_zh"]

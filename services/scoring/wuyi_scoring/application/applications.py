@@ -28,7 +28,7 @@ from wuyi_scoring.application.access import (
     authorize,
     known_entity,
 )
-from wuyi_scoring.application.assessing import assessed, check_eligible, note
+from wuyi_scoring.application.assessing import assessed, check_eligible, check_phase, note
 from wuyi_scoring.application.views import application_view
 from wuyi_scoring.bootstrap import Scoring
 from wuyi_scoring.domain.application import active_key
@@ -92,6 +92,7 @@ async def self_assess(
     async with scoring.transaction() as tx:
         app = await acting_on(tx, who, application_id, APPLICANTS, "self_assess")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
+        await check_phase(tx, who.tenant, campaign, "self_assessment")
         rubric, _ = await tx.rubric(who.tenant, campaign.rubric_id)
         result, scores = assessed(rubric, cmd.scores)
         event = SelfAssessed(
@@ -110,6 +111,7 @@ async def submit(
     async with scoring.transaction() as tx:
         app = await acting_on(tx, who, application_id, APPLICANTS, "submit")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
+        await check_phase(tx, who.tenant, campaign, "submission")
         assert app.self_total is not None
         if app.self_vetoes or app.self_total < campaign.application_mark:
             vetoes = f"；否决项未达标：{', '.join(app.self_vetoes)}" if app.self_vetoes else ""
@@ -136,6 +138,8 @@ async def township_review(
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
         app = await acting_on(tx, who, application_id, TOWNSHIP, "township_review")
+        campaign = await tx.campaign(who.tenant, app.campaign_id)
+        await check_phase(tx, who.tenant, campaign, "township_review")
         approved = cmd.decision == "approve"
         event = (
             TownshipApproved(application_id=application_id)

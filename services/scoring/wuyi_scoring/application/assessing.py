@@ -7,11 +7,13 @@ from datetime import date
 from typing import Any
 
 from wuyi_contracts.rubric import RubricBody
-from wuyi_core.errors import InvalidInput
+from wuyi_contracts.scoring import CampaignLaunched, PhaseStep
+from wuyi_core.errors import Conflict, InvalidInput
 
 from wuyi_scoring.adapters import inbox
 from wuyi_scoring.adapters.tx import Tx
 from wuyi_scoring.domain.rubric import Assessment, InvalidScores, assess
+from wuyi_scoring.domain.rules import closed_phase
 
 RULES_ZH = {
     "cycle": "14天内无病例、无症状感染者、密接、次密接",
@@ -72,6 +74,17 @@ async def check_eligible(tx: Tx, tenant: str, entity_id: str, cycle_days: int) -
             "eligibility",
         )
     return verdict.as_of
+
+
+async def check_phase(tx: Tx, tenant: str, campaign: CampaignLaunched, step: PhaseStep) -> None:
+    """Refuse a step of the lifecycle whose phase deadline has passed (409 naming the phase)."""
+    phase = closed_phase(campaign.phases, step, await tx.today(tenant))
+    if phase is not None:
+        raise Conflict(
+            f"「{phase.name}」阶段已于 {phase.deadline} 截止",
+            f"the phase {phase.name} ({step}) closed on {phase.deadline}",
+            "phases",
+        )
 
 
 def note(text: str | None, **more: Any) -> dict[str, Any] | None:

@@ -20,7 +20,7 @@ from wuyi_core.eventstore.records import new_id
 
 from wuyi_scoring.application import commands as c
 from wuyi_scoring.application.access import COUNTY, acting_on
-from wuyi_scoring.application.assessing import assessed, check_eligible, note
+from wuyi_scoring.application.assessing import assessed, check_eligible, check_phase, note
 from wuyi_scoring.application.nesting import check_component_share
 from wuyi_scoring.application.views import application_view
 from wuyi_scoring.bootstrap import Scoring
@@ -34,6 +34,7 @@ async def inspect(
     async with scoring.transaction() as tx:
         app = await acting_on(tx, who, application_id, COUNTY, "inspect")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
+        await check_phase(tx, who.tenant, campaign, "county_evaluation")
         rubric, _ = await tx.rubric(who.tenant, campaign.rubric_id)
         result, scores = assessed(rubric, cmd.scores)
         totals = [i.total for i in app.inspections] + [result.total]

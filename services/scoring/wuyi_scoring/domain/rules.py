@@ -8,7 +8,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from wuyi_contracts.scoring import Component, DelistingRules, InspectionRule, Quotas
+from wuyi_contracts.scoring import (
+    Component,
+    DelistingRules,
+    InspectionRule,
+    Phase,
+    PhaseStep,
+    Quotas,
+)
 
 
 def combine(rule: InspectionRule, totals: Sequence[float]) -> float:
@@ -20,6 +27,11 @@ def combine(rule: InspectionRule, totals: Sequence[float]) -> float:
     if rule == "last":
         return totals[-1]
     return round(statistics.fmean(totals), 2)
+
+
+def closed_phase(phases: Sequence[Phase], step: PhaseStep, today: date) -> Phase | None:
+    """The phase whose deadline has passed for ``step`` (阶段已截止), if any."""
+    return next((p for p in phases if p.step == step and today > p.deadline), None)
 
 
 def notice_closes_on(opens_on: date, notice_days: int) -> date:
