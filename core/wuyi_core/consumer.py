@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 from wuyi_contracts.envelope import Envelope
 
+from wuyi_core import telemetry
 from wuyi_core.bus.port import AbstractSubscription, Delivery
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase
@@ -104,11 +105,14 @@ class ConsumerRunner:
                 log.exception("consumer %s: after-commit hook failed", self.name)
 
     async def _apply(self, delivery: Delivery) -> None:
-        async with self.db.transaction(lock=f"consumer:{self.name}") as conn:
-            if await self._seen(conn, delivery.envelope.id):
-                return
-            await self.handler(delivery.envelope, conn)
-            await self._record(conn, delivery)
+        envelope = delivery.envelope
+        name = f"{self.name} {envelope.type}"
+        with telemetry.span(name, envelope.traceparent, telemetry.SpanKind.CONSUMER):
+            async with self.db.transaction(lock=f"consumer:{self.name}") as conn:
+                if await self._seen(conn, envelope.id):
+                    return
+                await self.handler(envelope, conn)
+                await self._record(conn, delivery)
 
     async def _park(self, delivery: Delivery, err: Exception) -> None:
         async with self.db.transaction(lock=f"consumer:{self.name}") as conn:

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
+from wuyi_core import telemetry
 from wuyi_core.auth import Principal, TokenService
 from wuyi_core.errors import InvalidInput, Unauthorized, WuyiError
 
@@ -130,6 +131,18 @@ def service_app(
     app = FastAPI(
         title=title, version="1.0.0", openapi_url="/openapi.json", docs_url="/docs", redoc_url=None
     )
+    telemetry.configure()
+
+    @app.middleware("http")
+    async def traced(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
+        """A server span per request, continuing the caller's ``traceparent``."""
+        name = f"{request.method} /{service}{request.url.path}"
+        parent = request.headers.get("traceparent")
+        with telemetry.span(name, parent, telemetry.SpanKind.SERVER) as current:
+            response = await call_next(request)
+            current.set_attribute("http.response.status_code", response.status_code)
+            return response
+
     app.state.tokens = tokens
     for key, value in state.items():
         setattr(app.state, key, value)

@@ -12,6 +12,7 @@ from typing import Any
 from wuyi_contracts.base import EventData
 from wuyi_contracts.envelope import Envelope, source_for
 
+from wuyi_core import telemetry
 from wuyi_core.auth import Principal
 
 GENESIS_HASH = "0" * 64
@@ -30,12 +31,20 @@ class EventMetadata:
     @classmethod
     def of(cls, principal: Principal, correlation_id: str) -> EventMetadata:
         """What a request by ``principal`` records on the events it causes."""
-        return cls(actor=principal.sub, role=principal.role.value, correlation_id=correlation_id)
+        return cls(
+            actor=principal.sub,
+            role=principal.role.value,
+            correlation_id=correlation_id,
+            traceparent=telemetry.traceparent(),
+        )
 
     @classmethod
     def system(cls, reason: str, correlation_id: str | None = None) -> EventMetadata:
         return cls(
-            actor=f"system:{reason}", role="system", correlation_id=correlation_id or new_id()
+            actor=f"system:{reason}",
+            role="system",
+            correlation_id=correlation_id or new_id(),
+            traceparent=telemetry.traceparent(),
         )
 
 

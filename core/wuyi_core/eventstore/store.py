@@ -14,6 +14,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from wuyi_core import telemetry
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
 from wuyi_core.errors import ConcurrencyConflict, KeyTaken
@@ -38,6 +39,7 @@ class EventStore:
         self.db = db
         self.clock = clock or SystemClock()
         self._listeners: list[Callable[[], None]] = []
+        telemetry.configure()  # every process that writes events traces them
 
     async def migrate(self) -> None:
         await self.db.migrate(schema.ddl(self.db.dialect))

@@ -115,9 +115,14 @@ async def test_one_county_batch_from_campaign_to_a_delisting_by_case(story):
     honor = await stack.http.get(f"/scoring/v1/honor-list?campaign_id={campaign['id']}")
     assert {h["entity_id"] for h in honor.json()["holders"]} == {a, c}
 
-    case = await stack.created(
-        "/reporting/v1/cases", {"entity_id": a, "kind": "confirmed", "date": str(day(5))}
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    reported = await stack.http.post(
+        "/reporting/v1/cases",
+        json={"entity_id": a, "kind": "confirmed", "date": str(day(5))},
+        headers={**stack.auth(), "traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"},
     )
+    assert reported.status_code == 201, reported.text
+    case = reported.json()
     await until_delisted(stack, campaign["id"], a)
 
     honor = await stack.http.get(f"/scoring/v1/honor-list?campaign_id={campaign['id']}")
@@ -149,6 +154,7 @@ async def test_one_county_batch_from_campaign_to_a_delisting_by_case(story):
     ]
     delisted, cause = timeline[-1], timeline[-2]
     assert cause["event_id"] == case_event and delisted["causation_id"] == case_event
+    await one_trace_from_request_to_delisting(stack, case["id"], a, trace_id)
     assert delisted["actor"] == "system:delisting-policy"
     assert (
         timeline[5]["evidence"] == [f"photo-{a}.jpg"] and timeline[5]["role"] == "county_evaluator"
@@ -173,6 +179,20 @@ async def rebuilt_lists_equal_live(stack, campaign_id: str, honor: dict, delisti
         assert again.json() == honor
         listed = await stack.http.get(f"/scoring/v1/delistings?campaign_id={campaign_id}")
         assert listed.json()["delistings"] == delistings
+
+
+async def one_trace_from_request_to_delisting(stack, case_id, entity_id, trace_id) -> None:
+    """The caller's W3C trace reaches the case event and, through the bus, the delisting."""
+    [case_event] = await stack.reporting.store.read_stream("t1", f"case:{case_id}")
+    delistings = [
+        e
+        for e in await stack.scoring.store.read_all(0, 10_000)
+        if e.type.endswith(".delisted.v1") and e.data["entity_id"] == entity_id
+    ]
+    for event in (case_event, *delistings):
+        assert event.metadata.traceparent is not None
+        assert event.metadata.traceparent.split("-")[1] == trace_id
+    assert case_event.metadata.traceparent != delistings[0].metadata.traceparent  # own spans
 
 
 async def until_delisted(stack, campaign_id: str, entity_id: str) -> None:

@@ -21,6 +21,7 @@ from wuyi_contracts.envelope import Envelope
 from wuyi_core.consumer import Handler
 from wuyi_core.db.port import AbstractConnection
 from wuyi_core.eventstore import EventMetadata
+from wuyi_core.telemetry import traceparent
 
 from wuyi_scoring.adapters import inbox
 from wuyi_scoring.adapters.tx import Tx
@@ -61,6 +62,7 @@ def _metadata(envelope: Envelope) -> EventMetadata:
         role="system",
         correlation_id=envelope.correlationid or envelope.id,
         causation_id=envelope.id,
+        traceparent=traceparent(),  # the consumer's span, continuing the case's trace
     )
 
 
