@@ -156,8 +156,13 @@ async def test_topics_are_created_with_the_configured_partitions(service, topic_
 
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap())
     await admin.start()
-    try:
-        [description] = await admin.describe_topics([f"{topic_prefix}wuyi.registry.events"])
+    try:  # the relay creates the topics when it starts, beside the API: wait for it
+        async with asyncio.timeout(30):
+            while True:
+                [description] = await admin.describe_topics([f"{topic_prefix}wuyi.registry.events"])
+                if description["partitions"]:
+                    break
+                await asyncio.sleep(0.2)
     finally:
         await admin.close()
     assert len(description["partitions"]) == 3
