@@ -17,6 +17,7 @@ from wuyi_core.auth import Principal
 from wuyi_core.errors import Conflict, InvalidInput
 from wuyi_core.eventstore import EventMetadata, NewEvent
 from wuyi_core.eventstore.records import new_id
+from wuyi_core.telemetry import traceparent
 
 from wuyi_scoring.application import commands as c
 from wuyi_scoring.application.access import COUNTY, acting_on
@@ -99,7 +100,9 @@ async def file_objection(
         objection_id = new_id()
         event = ObjectionFiled(application_id=application_id, objection_id=objection_id)
         private = {"text": cmd.text, "contact": cmd.contact}
-        metadata = EventMetadata(actor="public", role="public", correlation_id=cid)
+        metadata = EventMetadata(
+            actor="public", role="public", correlation_id=cid, traceparent=traceparent()
+        )
         await tx.record(tenant, app, [NewEvent(event, private)], metadata)
     return {"id": objection_id, "application_id": application_id, "status": "pending"}
 
