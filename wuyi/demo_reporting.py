@@ -84,7 +84,7 @@ async def tell(
     return True
 
 
-def _first_of(placed: list[tuple[int, dict]], village: int) -> int:
+def _first_of(placed: list[tuple[int, dict[str, str]]], village: int) -> int:
     return next(i for i, (v, _) in enumerate(placed) if v == village)
 
 

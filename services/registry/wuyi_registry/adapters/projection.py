@@ -6,6 +6,8 @@ Contacts live here (from the events' private part) for authorized readers, never
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from wuyi_core.db.port import AbstractConnection
 from wuyi_core.eventstore import StoredEvent
@@ -101,7 +103,7 @@ def _private(event: StoredEvent, key: str) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-_UPDATES = {
+_UPDATES: dict[str, Callable[[StoredEvent], tuple[list[str], list[Any]]]] = {
     "renamed": lambda e: (["name"], [e.data["name"]]),
     "moved": lambda e: (
         ["parent_id"] if "entity_id" in e.data else ["parent_grid_id"],

@@ -22,11 +22,15 @@ async def load_entity(
 ) -> Entity:
     """The entity, or NotFound (404) — or, when ``field`` names the body field that referred to
     it, InvalidInput (422) naming that field. A foreign tenant's entity is simply not found."""
-    return await _load(store, tenant, entity_id, entity_rules.evolve, ("主体", "entity"), field)
+    entity: Entity = await _load(
+        store, tenant, entity_id, entity_rules.evolve, ("主体", "entity"), field
+    )
+    return entity
 
 
 async def load_grid(store: EventStore, tenant: str, grid_id: str, field: str | None = None) -> Grid:
-    return await _load(store, tenant, grid_id, grid_rules.evolve, ("网格", "grid"), field)
+    grid: Grid = await _load(store, tenant, grid_id, grid_rules.evolve, ("网格", "grid"), field)
+    return grid
 
 
 async def _load(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from wuyi_contracts.reporting import GridReportMissed
+from wuyi_core.db.port import Row
 from wuyi_core.errors import ConcurrencyConflict
 from wuyi_core.eventstore import EventMetadata, NewEvent
 
@@ -47,7 +48,7 @@ async def sweep_missed(rep: Reporting) -> int:
     return recorded
 
 
-async def _missing(rep: Reporting, tenant: str, grids: list, day: date) -> list:
+async def _missing(rep: Reporting, tenant: str, grids: list[Row], day: date) -> list[Row]:
     rows = await rep.reads.reports(tenant, [g["id"] for g in grids], day, day)
     seen = {r["grid_id"] for r in rows}
     return [g for g in grids if g["id"] not in seen]
@@ -56,7 +57,7 @@ async def _missing(rep: Reporting, tenant: str, grids: list, day: date) -> list:
 async def _record(
     rep: Reporting,
     tenant: str,
-    grid: dict,
+    grid: Row,
     day: date,
     deadline: datetime,
 ) -> bool:
