@@ -8,7 +8,7 @@ import asyncio
 from aiokafka import AIOKafkaConsumer
 from wuyi_contracts.envelope import Envelope
 from wuyi_contracts.registry import EntityRenamed
-from wuyi_core.bus.kafka import KafkaBus
+from wuyi_core.bus.kafka import KafkaBus, topic_history
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
 from wuyi_core.relay import Relay
 
@@ -84,3 +84,26 @@ async def test_relay_resumes_from_its_checkpoint_after_a_restart(db, topic_prefi
         await publisher.stop()
     received = await read_topic(bus, EVENTS_EACH)
     assert [int(e.sequence or 0) for e in received] == list(range(1, EVENTS_EACH + 1))
+
+
+async def test_topic_history_merges_partitions_in_log_order_and_drops_repeats(db, topic_prefix):
+    """A relay that published a batch again after a failure leaves repeats on the topic; the
+    history read back is still the log: every event once, in position order, in batches."""
+    store = EventStore(db)
+    await store.migrate()
+    bus = KafkaBus(kafka_bootstrap(), ["registry"], prefix=topic_prefix, partitions=3)
+    await asyncio.gather(*(writer(store, n) for n in range(4)))
+    events = await store.read_all(0, 1000)
+    publisher = bus.publisher()
+    await publisher.start()
+    try:
+        await publisher.publish([e.envelope() for e in events[:60]])
+        await publisher.publish([e.envelope() for e in events[40:70]])  # 40..69 again
+        await publisher.publish([e.envelope() for e in events[60:]])
+    finally:
+        await publisher.stop()
+    batches = [b async for b in topic_history(bus, "registry", batch=32)]
+    assert [len(b) for b in batches] == [32, 32, 32, 4]
+    history = [e for b in batches for e in b]
+    assert [e.position for e in history] == [e.position for e in events]
+    assert [e.event_id for e in history] == [e.event_id for e in events]
