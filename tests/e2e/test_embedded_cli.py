@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import signal
 import sqlite3
 import subprocess
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -218,3 +221,28 @@ def test_token_without_data_or_secret_explains_what_to_do(monkeypatch):
     monkeypatch.delenv("WUYI_JWT_SECRET", raising=False)
     result = run("token", "--tenant", "demo", "--role", "county_admin", check=False)
     assert result.returncode == 2 and "--data" in result.stderr
+
+
+async def test_a_case_reported_to_the_running_server_delists_its_village_at_once(demo):
+    """The embedded wiring itself: ``wuyi up`` runs scoring's delisting policy on its bus."""
+    data, server = demo
+    async with httpx.AsyncClient(base_url=server.url) as public:
+        holders = (await public.get("/scoring/v1/honor-list?tenant=demo")).json()["holders"]
+        before = len((await public.get("/scoring/v1/delistings?tenant=demo")).json()["delistings"])
+        target = holders[0]["entity_id"]
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+        case = await public.post(
+            "/reporting/v1/cases",
+            json={"entity_id": target, "kind": "asymptomatic", "date": today},
+            headers=token(data),
+        )
+        assert case.status_code == 201, case.text
+        async with asyncio.timeout(20):
+            while True:
+                lost = (await public.get("/scoring/v1/delistings?tenant=demo")).json()
+                if lost["count"] > before:
+                    break
+                await asyncio.sleep(0.1)
+        assert lost["delistings"][0]["entity_id"] == target
+        remaining = (await public.get("/scoring/v1/honor-list?tenant=demo")).json()["holders"]
+        assert target not in {h["entity_id"] for h in remaining}
