@@ -136,7 +136,7 @@ async def running_stack(mode: str, tmp_path, prefix: str) -> AsyncIterator[Stack
         bus: AbstractBus = KafkaBus(kafka_bootstrap(), SERVICES, prefix=prefix)
         publisher = bus.publisher()
         assert publisher is not None
-        relays = tuple(Relay(store, publisher) for store in stores.values())
+        relays = tuple(Relay(store, publisher, service=name) for name, store in stores.items())
         await publisher.start()
         for relay in relays:
             await relay.migrate()

@@ -82,7 +82,7 @@ def _run_reporting_worker(settings: WuyiSettings) -> None:
         )
 
     async def background(reporting: Reporting, stop: asyncio.Event) -> None:
-        relay = Relay(reporting.store, bus.publisher())
+        relay = Relay(reporting.store, bus.publisher(), service="reporting")
         await relay.migrate()
         loops = [relay_loop(relay), *(follow(p) for p in reporting.projectors.values())]
         async with running(loops):
@@ -134,7 +134,7 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
         replication=settings.topic_replication,
     )
     app, store, loops = await _parts(service, worker, db, bus, TokenService(settings.jwt_secret))
-    relay = Relay(store, bus.publisher())
+    relay = Relay(store, bus.publisher(), service=service)
     await relay.migrate()
     loops.append(relay_loop(relay))
     try:

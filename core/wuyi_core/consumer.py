@@ -60,6 +60,7 @@ class ConsumerRunner:
         try:
             while not stop.is_set():
                 await self.process_batch(await subscription.next_batch(poll))
+                telemetry.consumer_lag.set(await subscription.lag(), {"consumer": self.name})
         finally:
             await subscription.stop()
 
@@ -93,26 +94,33 @@ class ConsumerRunner:
         try:
             async for attempt in retrying:
                 with attempt:
-                    await self._apply(delivery)
+                    applied = await self._apply(delivery)
         except Exception as err:  # retries spent: park it and keep the stream moving
             log.warning("consumer %s parks event %s: %s", self.name, delivery.envelope.id, err)
             await self._park(delivery, err)
+            self._count("parked")
             return
+        self._count("applied" if applied else "duplicate")
         if self.after_commit is not None:
             try:
                 await self.after_commit()
             except Exception:  # the effect is committed; followers will catch up later
                 log.exception("consumer %s: after-commit hook failed", self.name)
 
-    async def _apply(self, delivery: Delivery) -> None:
+    async def _apply(self, delivery: Delivery) -> bool:
+        """Apply once; False when the event had been processed before (a redelivery)."""
         envelope = delivery.envelope
         name = f"{self.name} {envelope.type}"
         with telemetry.span(name, envelope.traceparent, telemetry.SpanKind.CONSUMER):
             async with self.db.transaction(lock=f"consumer:{self.name}") as conn:
                 if await self._seen(conn, envelope.id):
-                    return
+                    return False
                 await self.handler(envelope, conn)
                 await self._record(conn, delivery)
+        return True
+
+    def _count(self, outcome: str) -> None:
+        telemetry.consumer_events.add(1, {"consumer": self.name, "outcome": outcome})
 
     async def _park(self, delivery: Delivery, err: Exception) -> None:
         async with self.db.transaction(lock=f"consumer:{self.name}") as conn:

@@ -10,8 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 
 from wuyi_core import telemetry
@@ -133,16 +134,8 @@ def service_app(
     )
     telemetry.configure()
 
-    @app.middleware("http")
-    async def traced(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
-        """A server span per request, continuing the caller's ``traceparent``."""
-        name = f"{request.method} /{service}{request.url.path}"
-        parent = request.headers.get("traceparent")
-        with telemetry.span(name, parent, telemetry.SpanKind.SERVER) as current:
-            response = await call_next(request)
-            current.set_attribute("http.response.status_code", response.status_code)
-            return response
-
+    # FastAPI's own telemetry (on by default with OpenTelemetry installed) makes each request a
+    # server span continuing the caller's traceparent, and records http.server.request.duration.
     app.state.tokens = tokens
     for key, value in state.items():
         setattr(app.state, key, value)
@@ -151,6 +144,11 @@ def service_app(
     for router in routers:
         v1.include_router(router)
     app.include_router(v1)
+
+    @app.get("/metrics", tags=["health"], response_class=PlainTextResponse)
+    async def metrics() -> PlainTextResponse:
+        """This process's metrics in Prometheus text format (public: counts, no personal data)."""
+        return PlainTextResponse(telemetry.prometheus_text(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/health", tags=["health"])
     async def health() -> dict[str, object]:

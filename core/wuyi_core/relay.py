@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 
+from wuyi_core import telemetry
 from wuyi_core.bus.port import AbstractPublisher
 from wuyi_core.eventstore.store import EventStore, read_all
 from wuyi_core.tracking import DDL, get_checkpoint, set_checkpoint
@@ -28,11 +29,13 @@ class Relay:
         *,
         name: str = "relay",
         batch: int = 500,
+        service: str = "",
     ) -> None:
         self.store = store
         self.publisher = publisher
         self.name = name
         self.batch = batch
+        self.service = service  # a label for the lag metric
         self._wake = asyncio.Event()
         store.on_append(self._wake.set)
 
@@ -49,6 +52,15 @@ class Relay:
                 await set_checkpoint(conn, self.name, events[-1].position)
         return len(events)
 
+    async def position(self) -> int:
+        """The log position published so far."""
+        async with self.store.db.read() as conn:
+            return await get_checkpoint(conn, self.name)
+
+    async def _measure(self) -> None:
+        lag = await self.store.head() - await self.position()
+        telemetry.relay_lag.set(lag, {"relay": self.name, "service": self.service})
+
     async def drain(self) -> int:
         total = 0
         while published := await self.run_once():
@@ -62,6 +74,7 @@ class Relay:
             try:
                 if await self.drain():
                     continue
+                await self._measure()
             except Exception:
                 log.exception("relay %s failed; retrying", self.name)
                 await asyncio.sleep(poll)

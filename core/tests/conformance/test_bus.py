@@ -4,8 +4,11 @@ duplicates, failures retried then parked while the consumer goes on."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from wuyi_contracts.registry import EntityRenamed
+from wuyi_core import telemetry
 from wuyi_core.db.sqlite import SQLiteDatabase
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
 
@@ -128,6 +131,18 @@ async def test_a_duplicate_delivery_has_its_effect_once(harness):
     assert len(await effects(harness)) == 1
 
 
+def counted(consumer: str, outcome: str) -> float:
+    """The consumer's events counter as operations scrape it (Prometheus text)."""
+    for line in telemetry.prometheus_text().decode().splitlines():
+        if (
+            line.startswith("wuyi_consumer_events_total{")
+            and f'consumer="{consumer}"' in line
+            and f'outcome="{outcome}"' in line
+        ):
+            return float(line.split()[-1])
+    return 0.0
+
+
 async def test_a_failing_event_is_retried_then_parked_and_the_consumer_goes_on(harness):
     attempts = []
 
@@ -139,7 +154,8 @@ async def test_a_failing_event_is_retried_then_parked_and_the_consumer_goes_on(h
 
     await append_many(harness.store, entities=("a", "b"), per=1)
     await harness.publish()
-    runner = harness.runner("parker", fail_on_a, attempts=3, backoff=0.01)
+    name = f"parker-{uuid.uuid4().hex[:6]}"  # its own metric series in this process
+    runner = harness.runner(name, fail_on_a, attempts=3, backoff=0.01)
     await runner.migrate()
     await harness.run_until(runner, condition=await count_at_least(harness, 1))
     async with harness.consumer_db.read() as conn:
@@ -147,6 +163,7 @@ async def test_a_failing_event_is_retried_then_parked_and_the_consumer_goes_on(h
     assert len(attempts) == 3
     assert [(p["error"], p["attempts"]) for p in parked] == [("ValueError: cannot handle a", 3)]
     assert [r["entity"] for r in await effects(harness)] == ["b"]
+    assert counted(runner.name, "parked") == 1 and counted(runner.name, "applied") == 1
 
     runner.handler = record_effect  # the cause is fixed; replay the parked event
     assert await runner.replay_dead_letters() == (1, 0)

@@ -76,5 +76,11 @@ class EmbeddedSubscription(AbstractSubscription):
     async def commit(self, deliveries: Sequence[Delivery]) -> None:
         """Nothing to do: each delivery's checkpoint committed with its effect."""
 
+    async def lag(self) -> int:
+        total = 0
+        for service, store in self._stores.items():
+            total += await store.head() - self._positions.get(service, 0)
+        return total
+
     async def stop(self) -> None:
         self._wake.set()

@@ -136,6 +136,14 @@ class KafkaSubscription(AbstractSubscription):
     async def stop(self) -> None:
         await self._consumer.stop()
 
+    async def lag(self) -> int:
+        total = 0
+        for tp in self._consumer.assignment():
+            highwater = self._consumer.highwater(tp)
+            if highwater is not None:
+                total += max(0, highwater - await self._consumer.position(tp))
+        return total
+
 
 async def topic_history(
     bus: KafkaBus, service: str, batch: int = 500

@@ -36,6 +36,10 @@ class AbstractSubscription(ABC):
     @abstractmethod
     async def stop(self) -> None: ...
 
+    @abstractmethod
+    async def lag(self) -> int:
+        """Events published but not yet delivered to this consumer (as far as it knows)."""
+
 
 class AbstractPublisher(ABC):
     @abstractmethod

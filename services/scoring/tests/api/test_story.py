@@ -161,6 +161,7 @@ async def test_one_county_batch_from_campaign_to_a_delisting_by_case(story):
     )
     assert timeline[9]["note"] == "经核实门岗24小时值守"
     await rebuilt_lists_equal_live(stack, campaign["id"], honor.json(), delistings)
+    await metrics_tell_the_story(stack)
 
 
 async def rebuilt_lists_equal_live(stack, campaign_id: str, honor: dict, delistings: list) -> None:
@@ -193,6 +194,37 @@ async def one_trace_from_request_to_delisting(stack, case_id, entity_id, trace_i
         assert event.metadata.traceparent is not None
         assert event.metadata.traceparent.split("-")[1] == trace_id
     assert case_event.metadata.traceparent != delistings[0].metadata.traceparent  # own spans
+
+
+async def metrics_tell_the_story(stack) -> None:
+    """What operations scrape at ``/<service>/metrics``: request durations by route and status,
+    what the delisting policy applied, and how far consumers and relays lag."""
+    text = (await stack.http.get("/scoring/metrics")).text
+    award = 'http_route="/scoring/v1/applications/{application_id}/award"'
+    assert any(
+        line.startswith("http_server_request_duration_seconds_count")
+        and award in line
+        and 'http_response_status_code="409"' in line
+        for line in text.splitlines()
+    )
+    applied = [
+        line
+        for line in text.splitlines()
+        if line.startswith("wuyi_consumer_events_total")
+        and 'consumer="scoring.delisting-policy"' in line
+        and 'outcome="applied"' in line
+    ]
+    assert applied and float(applied[0].split()[-1]) >= 1
+    assert metric(text, "wuyi_consumer_lag", 'consumer="scoring.delisting-policy"') is not None
+    if stack.relays:
+        assert metric(text, "wuyi_relay_lag", 'service="scoring"') is not None
+
+
+def metric(text: str, name: str, label: str) -> float | None:
+    for line in text.splitlines():
+        if line.startswith(name + "{") and label in line:
+            return float(line.split()[-1])
+    return None
 
 
 async def until_delisted(stack, campaign_id: str, entity_id: str) -> None:
