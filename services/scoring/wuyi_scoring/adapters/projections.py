@@ -14,6 +14,8 @@ from wuyi_core.db.port import AbstractConnection
 from wuyi_core.eventstore import StoredEvent
 from wuyi_core.projection import Projection, Tables
 
+from wuyi_scoring.domain.application import STATUS_AFTER
+
 
 class ScoringProjection(Projection):
     name = "scoring"
@@ -115,10 +117,12 @@ async def _apply_application(conn: AbstractConnection, event: StoredEvent, t: Ta
             event.stream_version,
         )
         return
-    status = _STATUS.get(change)
+    status = STATUS_AFTER.get(change)
     if status is not None:
         await conn.execute(
-            f"UPDATE {apps} SET status = $1 WHERE application_id = $2", status, d["application_id"]
+            f"UPDATE {apps} SET status = $1 WHERE application_id = $2",
+            status.value,
+            d["application_id"],
         )
     if change == "self_assessed":
         await _set(conn, apps, "self_total", d["total"], d["application_id"])
@@ -166,19 +170,6 @@ async def _apply_application(conn: AbstractConnection, event: StoredEvent, t: Ta
         event.stream_version,
         d["application_id"],
     )
-
-
-_STATUS = {
-    "self_assessed": "self_assessed",
-    "submitted": "submitted",
-    "township_approved": "township_approved",
-    "recommended": "recommended",
-    "inspection_recorded": "county_evaluated",
-    "public_notice_opened": "in_public_notice",
-    "rejected": "rejected",
-    "awarded": "awarded",
-    "delisted": "delisted",
-}
 
 
 async def _set(conn: AbstractConnection, table: str, column: str, value: object, key: str) -> None:

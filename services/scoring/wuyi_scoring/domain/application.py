@@ -139,43 +139,38 @@ def fold(events: Iterable[tuple[str, dict[str, Any]]]) -> ApplicationState | Non
     return state
 
 
+# event name -> the status it leaves the application in (the other events keep the status)
+STATUS_AFTER: dict[str, Status] = {
+    "self_assessed": Status.SELF_ASSESSED,
+    "submitted": Status.SUBMITTED,
+    "township_approved": Status.TOWNSHIP_APPROVED,
+    "recommended": Status.RECOMMENDED,
+    "inspection_recorded": Status.COUNTY_EVALUATED,
+    "public_notice_opened": Status.IN_PUBLIC_NOTICE,
+    "rejected": Status.REJECTED,
+    "awarded": Status.AWARDED,
+    "delisted": Status.DELISTED,
+}
+
+
 def _evolve(s: ApplicationState, name: str, d: dict[str, Any]) -> ApplicationState:
+    s = replace(s, status=STATUS_AFTER.get(name, s.status))
     match name:
         case "self_assessed":
-            return replace(
-                s,
-                status=Status.SELF_ASSESSED,
-                self_total=d["total"],
-                self_vetoes=tuple(d["vetoes_failed"]),
-            )
-        case "submitted":
-            return replace(s, status=Status.SUBMITTED)
-        case "township_approved":
-            return replace(s, status=Status.TOWNSHIP_APPROVED)
-        case "recommended":
-            return replace(s, status=Status.RECOMMENDED)
+            return replace(s, self_total=d["total"], self_vetoes=tuple(d["vetoes_failed"]))
         case "inspection_recorded":
             inspection = Inspection(d["kind"], d["total"], tuple(d["vetoes_failed"]))
             return replace(
-                s,
-                status=Status.COUNTY_EVALUATED,
-                inspections=(*s.inspections, inspection),
-                final_score=d["final_score"],
+                s, inspections=(*s.inspections, inspection), final_score=d["final_score"]
             )
         case "public_notice_opened":
-            return replace(
-                s,
-                status=Status.IN_PUBLIC_NOTICE,
-                notice_closes_on=date.fromisoformat(d["closes_on"]),
-            )
+            return replace(s, notice_closes_on=date.fromisoformat(d["closes_on"]))
         case "objection_filed":
             return replace(s, pending_objections=s.pending_objections | {d["objection_id"]})
         case "objection_ruled":
             return replace(s, pending_objections=s.pending_objections - {d["objection_id"]})
-        case "rejected":
-            return replace(s, status=Status.REJECTED)
         case "awarded":
-            return replace(s, status=Status.AWARDED, final_score=d["score"])
+            return replace(s, final_score=d["score"])
         case "rectification_ordered":
             return replace(
                 s, open_orders={**s.open_orders, d["order_id"]: date.fromisoformat(d["due_on"])}
@@ -184,6 +179,4 @@ def _evolve(s: ApplicationState, name: str, d: dict[str, Any]) -> ApplicationSta
             return replace(
                 s, open_orders={k: v for k, v in s.open_orders.items() if k != d["order_id"]}
             )
-        case "delisted":
-            return replace(s, status=Status.DELISTED)
     return s
