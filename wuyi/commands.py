@@ -9,7 +9,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from wuyi_contracts.catalog import SERVICES
 from wuyi_core.audit import verify_chains
 from wuyi_core.auth import Principal, Role
 from wuyi_core.bus.kafka import KafkaBus, topic_history
@@ -121,8 +120,7 @@ def _topic_source(
             "this projection holds private data; rebuild it from the log",
             "source",
         )
-    bus = KafkaBus(settings.kafka_bootstrap, SERVICES, prefix=settings.topic_prefix)
-    return topic_history(bus, service)
+    return topic_history(KafkaBus.from_settings(settings), service)
 
 
 async def verify_audit(data: Path | None, console: Console) -> int:

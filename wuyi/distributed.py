@@ -17,7 +17,6 @@ import signal
 import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
-from wuyi_contracts.catalog import SERVICES
 from wuyi_core.auth import TokenService
 from wuyi_core.bus.kafka import KafkaBus
 from wuyi_core.db.postgres import PostgresDatabase
@@ -67,13 +66,7 @@ def _run_reporting_worker(settings: WuyiSettings) -> None:
     from wuyi_reporting.agents import create_worker_app
 
     assert settings.database_url and settings.kafka_bootstrap
-    bus = KafkaBus(
-        settings.kafka_bootstrap,
-        SERVICES,
-        prefix=settings.topic_prefix,
-        partitions=settings.topic_partitions,
-        replication=settings.topic_replication,
-    )
+    bus = KafkaBus.from_settings(settings)
 
     async def build() -> Reporting:
         await bus.ensure_topics()
@@ -126,13 +119,7 @@ async def _parts(
 async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) -> None:
     assert settings.database_url and settings.kafka_bootstrap and settings.jwt_secret
     db = await PostgresDatabase.open(settings.database_url, service)
-    bus = KafkaBus(
-        settings.kafka_bootstrap,
-        SERVICES,
-        prefix=settings.topic_prefix,
-        partitions=settings.topic_partitions,
-        replication=settings.topic_replication,
-    )
+    bus = KafkaBus.from_settings(settings)
     app, store, loops = await _parts(service, worker, db, bus, TokenService(settings.jwt_secret))
     relay = Relay(store, bus.publisher(), service=service)
     await relay.migrate()

@@ -16,12 +16,13 @@ from collections.abc import AsyncIterator, Sequence
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
-from wuyi_contracts.catalog import topic_for
+from wuyi_contracts.catalog import SERVICES, topic_for
 from wuyi_contracts.envelope import Envelope
 
 from wuyi_core.bus.port import AbstractBus, AbstractPublisher, AbstractSubscription, Delivery
 from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.eventstore.records import StoredEvent
+from wuyi_core.settings import WuyiSettings
 
 
 class KafkaBus(AbstractBus):
@@ -39,6 +40,19 @@ class KafkaBus(AbstractBus):
         self.prefix = prefix
         self.partitions = partitions
         self.replication = replication
+
+    @classmethod
+    def from_settings(cls, settings: WuyiSettings) -> KafkaBus:
+        """The deployment's bus as ``WUYI_*`` configures it, carrying every service's topic."""
+        if not settings.kafka_bootstrap:
+            raise ValueError("WUYI_KAFKA_BOOTSTRAP is not set")
+        return cls(
+            settings.kafka_bootstrap,
+            SERVICES,
+            prefix=settings.topic_prefix,
+            partitions=settings.topic_partitions,
+            replication=settings.topic_replication,
+        )
 
     def topic(self, service: str) -> str:
         return topic_for(service, self.prefix)
