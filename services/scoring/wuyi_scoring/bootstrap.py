@@ -42,7 +42,7 @@ class Scoring:
         async with self.store.db.transaction(lock=APPEND_LOCK) as conn:
             yield await self.within(conn)
         self.store.notify()
-        await self.catch_up()
+        await self._catch_up_lists()
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[Tx]:
@@ -67,8 +67,14 @@ class Scoring:
         head = await self.store.head()
         if head != self._caught_up_to:
             self.store.notify()
-            await self.catch_up()
+            await self._catch_up_lists()
             self._caught_up_to = head
+
+    async def _catch_up_lists(self) -> None:
+        """After a unit of work: ``scoring`` was brought current inside it, the rest follow."""
+        for name, projector in self.projectors.items():
+            if name != "scoring":
+                await projector.catch_up()
 
 
 async def build_scoring(db: AbstractDatabase, clock: Clock | None = None) -> Scoring:
