@@ -7,38 +7,31 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from conftest import free_port, wuyi_command
-
-WUYI = wuyi_command()
+from conftest import free_port
+from tests.e2e.test_embedded_cli import WUYI, run, token
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
     data = tmp_path_factory.mktemp("fuzz")
-    subprocess.run(
-        [
-            WUYI,
-            "demo",
-            "--data",
-            str(data),
-            "--townships",
-            "1",
-            "--villages",
-            "2",
-            "--grids",
-            "1",
-            "--days",
-            "2",
-        ],
-        check=True,
-        capture_output=True,
+    run(
+        "demo",
+        "--data",
+        str(data),
+        "--townships",
+        "1",
+        "--villages",
+        "2",
+        "--grids",
+        "1",
+        "--days",
+        "2",
     )
     port = free_port()
     process = subprocess.Popen(
@@ -48,7 +41,7 @@ def server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
     )
     base = f"http://127.0.0.1:{port}"
     _wait(base)
-    yield base, _token(data)
+    yield base, token(data)
     process.terminate()
     process.wait(timeout=30)
 
@@ -63,16 +56,6 @@ def _wait(base: str) -> None:
             pass
         time.sleep(0.2)
     pytest.fail("the embedded server did not start")
-
-
-def _token(data: Path) -> dict[str, str]:
-    jwt = subprocess.run(
-        [WUYI, "token", "--data", str(data), "--tenant", "demo", "--role", "county_admin"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    return {"Authorization": f"Bearer {jwt}"}
 
 
 FUZZ = settings(

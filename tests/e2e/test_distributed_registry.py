@@ -67,6 +67,15 @@ class Service:
         await wait_for_http(f"{self.base}/{self.name}/health", timeout=60)
         return self
 
+    def worker(self) -> subprocess.Popen[bytes]:
+        """``wuyi serve NAME --worker`` on the same settings (its output is not needed)."""
+        return subprocess.Popen(
+            [wuyi_command(), "serve", self.name, "--worker"],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
     def token(self, tenant: str = "t1") -> dict[str, str]:
         jwt = subprocess.run(
             [wuyi_command(), "token", "--tenant", tenant, "--role", "county_admin"],
@@ -219,13 +228,7 @@ async def test_the_worker_alone_relays_what_was_appended(fresh_database, topic_p
         event = NewEvent(EntityRenamed(entity_id="e", name=str(n), previous_name=""))
         await store.append("t1", "e", n, [event], meta)
     await db.close()
-    env = Service(fresh_database, topic_prefix).env
-    worker = subprocess.Popen(
-        [wuyi_command(), "serve", "registry", "--worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = Service(fresh_database, topic_prefix).worker()
     try:
         messages = await consume(f"{topic_prefix}wuyi.registry.events", 5)
         assert [m.value for m in messages] == [

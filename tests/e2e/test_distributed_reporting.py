@@ -20,12 +20,7 @@ from tests.e2e.test_distributed_registry import Service, consume, fresh_database
 async def services(fresh_database, topic_prefix):  # noqa: F811
     registry = await Service(fresh_database, topic_prefix, "registry").start()
     reporting = await Service(fresh_database, topic_prefix, "reporting").start()
-    worker = subprocess.Popen(
-        [wuyi_command(), "serve", "reporting", "--worker"],
-        env=reporting.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    worker = reporting.worker()
     yield registry, reporting
     worker.send_signal(signal.SIGTERM)
     worker.wait(timeout=60)

@@ -20,15 +20,6 @@ from conftest import wuyi_command
 from tests.e2e.test_distributed_registry import Service, fresh_database  # noqa: F401
 
 
-def worker(scoring: Service) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [wuyi_command(), "serve", "scoring", "--worker"],
-        env=scoring.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 @pytest.fixture
 async def deployment(fresh_database, topic_prefix):  # noqa: F811
     registry = Service(fresh_database, topic_prefix, "registry")
@@ -60,7 +51,7 @@ async def test_a_case_reaches_a_restarted_scoring_worker_and_delists_once(deploy
     before = len((await public(scoring, "delistings"))["delistings"])
     target = holders[0]
 
-    killed = worker(scoring)
+    killed = scoring.worker()
     await asyncio.sleep(3)  # let it join the group and start consuming
     killed.send_signal(signal.SIGKILL)
     killed.wait(timeout=30)
@@ -73,7 +64,7 @@ async def test_a_case_reaches_a_restarted_scoring_worker_and_delists_once(deploy
         )
         assert case.status_code == 201, case.text
 
-    restarted = worker(scoring)
+    restarted = scoring.worker()
     try:
         async with asyncio.timeout(60):
             while True:

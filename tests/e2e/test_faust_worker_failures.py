@@ -32,12 +32,7 @@ async def test_a_failing_replica_handler_parks_the_event_and_the_worker_goes_on(
     topic_prefix,
 ):
     registry = await Service(fresh_database, topic_prefix, "registry").start()
-    worker = subprocess.Popen(
-        [wuyi_command(), "serve", "reporting", "--worker"],
-        env=registry.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = Service(fresh_database, topic_prefix, "reporting").worker()
     db = await PostgresDatabase.open(fresh_database, "reporting")
     try:
         async with httpx.AsyncClient(base_url=registry.base, headers=registry.token()) as http:
