@@ -21,7 +21,7 @@ from wuyi_core.auth import TokenService
 from wuyi_core.bus.kafka import KafkaBus
 from wuyi_core.db.postgres import PostgresDatabase
 from wuyi_core.eventstore import EventStore
-from wuyi_core.loops import Loop, follow, root_app, running
+from wuyi_core.loops import Loop, follow, named, root_app, running
 from wuyi_core.relay import Relay
 from wuyi_core.settings import WuyiSettings
 from wuyi_registry.api.app import create_app as registry_app
@@ -93,7 +93,7 @@ def relay_loop(relay: Relay) -> Loop:
         finally:
             await relay.publisher.stop()
 
-    return loop
+    return named(f"relay:{relay.service}", loop)
 
 
 async def _parts(

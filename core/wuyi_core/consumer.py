@@ -2,9 +2,22 @@
 
 Each delivery is handled in one transaction of the consumer's own database that also records
 the event id as processed (and, on the embedded bus, the log position). A redelivered event
-finds its id and is skipped. A failing handler is retried with exponential backoff; when the
-retries are spent the event is parked in ``dead_letters`` with its error, and the consumer goes
-on. Parked events can be replayed with ``replay_dead_letters`` once the cause is fixed.
+finds its id and is skipped.
+
+``process`` returns only once the delivery's effect, or its parking, has committed, and never
+raises (but for cancellation); so the bus position moves past an event only when one of the two
+is durable. That matters most under faust, which commits the offset of a message whose agent
+raised.
+
+- A database outage is not a poison event: while the database is out of reach (the error says
+  so, or a trivial query fails), the runner waits with capped, jittered backoff, without limit,
+  and retries without counting the attempt. The process reports itself not ready meanwhile.
+- A handler that fails while the database works is retried ``attempts`` times with exponential
+  backoff (tenacity), then the event is parked in ``dead_letters`` with its error and the
+  consumer goes on. Parked events are replayed with ``replay_dead_letters`` once the cause is
+  fixed. Handlers are written to be correct in any order, so a replay after later events of the
+  same entity is safe (see the handlers' own docs).
+- A record that is not an envelope at all is parked as it came (``Undecodable``).
 """
 
 from __future__ import annotations
@@ -12,19 +25,22 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 from wuyi_contracts.envelope import Envelope
 
-from wuyi_core import telemetry
-from wuyi_core.bus.port import AbstractSubscription, Delivery
+from wuyi_core import health, telemetry
+from wuyi_core.bus.port import AbstractSubscription, Delivery, Undecodable
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase
 from wuyi_core.tracking import DDL, set_checkpoint
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Envelope, AbstractConnection], Awaitable[None]]
+T = TypeVar("T")
 
 
 class ConsumerRunner:
@@ -37,17 +53,20 @@ class ConsumerRunner:
         *,
         attempts: int = 5,
         backoff: float = 0.2,
+        outage_backoff: float = 10.0,
         clock: Clock | None = None,
         after_commit: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """``after_commit`` runs after each applied event's transaction has committed (e.g. to
-        bring read models current at once rather than at the next poll)."""
+        bring read models current at once rather than at the next poll). ``outage_backoff``
+        caps the pause between checks while the database is out of reach."""
         self.name = name
         self.db = db
         self.subscription = subscription
         self.handler = handler
         self.attempts = attempts
         self.backoff = backoff
+        self.outage_backoff = outage_backoff
         self.clock = clock or SystemClock()
         self.after_commit = after_commit
 
@@ -55,14 +74,20 @@ class ConsumerRunner:
         await self.db.migrate(DDL)
 
     async def run(self, stop: asyncio.Event, poll: float = 0.5) -> None:
+        """Consume until ``stop`` is set. An error escaping here (a failed offset commit on a
+        rebalance, say) ends the run; its supervisor starts it again, and the subscription
+        resumes from what was committed."""
         subscription = self._own_subscription()
         await subscription.start()
         try:
             while not stop.is_set():
                 await self.process_batch(await subscription.next_batch(poll))
-                telemetry.consumer_lag.set(await subscription.lag(), {"consumer": self.name})
+                await self._measure(subscription)
         finally:
-            await subscription.stop()
+            try:
+                await subscription.stop()
+            except Exception:
+                log.warning("consumer %s: stopping its subscription failed", self.name)
 
     async def drain(self) -> None:
         """Process every delivery available now, then return (demos, commands, tests)."""
@@ -85,7 +110,23 @@ class ConsumerRunner:
             raise RuntimeError(f"consumer {self.name} is driven from outside (no subscription)")
         return self.subscription
 
+    async def _measure(self, subscription: AbstractSubscription) -> None:
+        try:
+            telemetry.consumer_lag.set(await subscription.lag(), {"consumer": self.name})
+        except Exception:  # a metric is not worth stopping the consumer for
+            log.debug("consumer %s: lag unknown", self.name, exc_info=True)
+
     async def process(self, delivery: Delivery) -> None:
+        """Apply the delivery once, or park it; returns when either has committed."""
+        if isinstance(delivery.envelope, Undecodable):
+            log.warning(
+                "consumer %s parks an undecodable record at %s: %s",
+                self.name,
+                delivery.envelope.where,
+                delivery.envelope.error,
+            )
+            await self._park(delivery, delivery.envelope.error, 0)
+            return
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.attempts),
             reraise=True,
@@ -94,14 +135,13 @@ class ConsumerRunner:
         try:
             async for attempt in retrying:
                 with attempt:
-                    applied = await self._apply(delivery)
-        except Exception as err:  # retries spent: park it and keep the stream moving
-            log.warning("consumer %s parks event %s: %s", self.name, delivery.envelope.id, err)
-            await self._park(delivery, err)
-            self._count("parked")
+                    applied = await self._through_outages(lambda: self._apply(delivery))
+        except Exception as err:  # the database works and the handler still fails: park it
+            log.warning("consumer %s parks event %s: %s", self.name, delivery.event_id, err)
+            await self._park(delivery, f"{type(err).__name__}: {err}", self.attempts)
             return
         self._count("applied" if applied else "duplicate")
-        if self.after_commit is not None:
+        if applied and self.after_commit is not None:
             try:
                 await self.after_commit()
             except Exception:  # the effect is committed; followers will catch up later
@@ -110,6 +150,7 @@ class ConsumerRunner:
     async def _apply(self, delivery: Delivery) -> bool:
         """Apply once; False when the event had been processed before (a redelivery)."""
         envelope = delivery.envelope
+        assert isinstance(envelope, Envelope)
         name = f"{self.name} {envelope.type}"
         with telemetry.span(name, envelope.traceparent, telemetry.SpanKind.CONSUMER):
             async with self.db.transaction(lock=f"consumer:{self.name}") as conn:
@@ -119,24 +160,78 @@ class ConsumerRunner:
                 await self._record(conn, delivery)
         return True
 
-    def _count(self, outcome: str) -> None:
-        telemetry.consumer_events.add(1, {"consumer": self.name, "outcome": outcome})
+    async def _through_outages(self, action: Callable[[], Awaitable[T]]) -> T:
+        """Run ``action``; while it fails because the database is out of reach, wait until the
+        database answers again and run it again, as long as it takes."""
+        while True:
+            try:
+                return await action()
+            except Exception as err:
+                if self.db.lost(err) or not await self._answers():
+                    await self._wait_for_database(err)
+                    continue
+                raise
 
-    async def _park(self, delivery: Delivery, err: Exception) -> None:
+    async def _answers(self) -> bool:
+        try:
+            return await self.db.available()
+        except Exception:  # not an outage: let the caller count the failure
+            return True
+
+    async def _wait_for_database(self, err: Exception) -> None:
+        component = f"consumer:{self.name}"
+        log.warning("consumer %s: database out of reach (%s); waiting", self.name, err)
+        health.report(component, f"waiting for its database: {type(err).__name__}: {err}")
+        self._count("outage")
+        checks = 0
+        while not await self._answers():
+            checks += 1
+            await asyncio.sleep(self._pause(checks, self.outage_backoff))
+        health.clear(component)
+        log.info("consumer %s: database back after %d checks", self.name, checks)
+
+    def _pause(self, failures: int, cap: float) -> float:
+        """Exponential from ``backoff``, capped, with jitter so replicas do not retry in step."""
+        return float(min(cap, self.backoff * 2 ** min(failures, 16)) * random.uniform(0.5, 1.0))
+
+    async def _park(self, delivery: Delivery, error: str, attempts: int) -> None:
+        """Park the delivery; like ``process`` this returns only once the parking committed.
+        A parking that fails on a working database is a defect to fix, not a reason to drop
+        the event: it is logged with its traceback and retried, and the process is not ready."""
+        component = f"consumer:{self.name}:parking"
+        failures = 0
+        while True:
+            try:
+                await self._through_outages(lambda: self._park_once(delivery, error, attempts))
+                break
+            except Exception:
+                failures += 1
+                log.exception("consumer %s cannot park %s; retrying", self.name, delivery.event_id)
+                health.report(component, f"cannot park event {delivery.event_id}")
+                await asyncio.sleep(self._pause(failures, self.outage_backoff))
+        health.clear(component)
+        self._count("parked")
+
+    async def _park_once(self, delivery: Delivery, error: str, attempts: int) -> None:
+        envelope = delivery.envelope
+        text = envelope.raw if isinstance(envelope, Undecodable) else envelope.model_dump_json()
         async with self.db.transaction(lock=f"consumer:{self.name}") as conn:
-            if await self._seen(conn, delivery.envelope.id):
+            if await self._seen(conn, envelope.id):
                 return
             await conn.execute(
                 "INSERT INTO dead_letters (consumer, event_id, envelope, error, attempts, "
                 "parked_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 self.name,
-                delivery.envelope.id,
-                delivery.envelope.model_dump_json(),
-                f"{type(err).__name__}: {err}",
-                self.attempts,
+                envelope.id,
+                text,
+                error,
+                attempts,
                 self.clock.now().isoformat(),
             )
             await self._record(conn, delivery)
+
+    def _count(self, outcome: str) -> None:
+        telemetry.consumer_events.add(1, {"consumer": self.name, "outcome": outcome})
 
     async def replay_dead_letters(self) -> tuple[int, int]:
         """Run the handler again on every parked event; returns (replayed, still parked)."""
@@ -148,8 +243,8 @@ class ConsumerRunner:
             )
         replayed = 0
         for row in rows:
-            envelope = Envelope.model_validate(json.loads(row["envelope"]))
             try:
+                envelope = Envelope.model_validate(json.loads(row["envelope"]))
                 async with self.db.transaction(lock=f"consumer:{self.name}") as conn:
                     await self.handler(envelope, conn)
                     await conn.execute(
@@ -178,7 +273,7 @@ class ConsumerRunner:
         await conn.execute(
             "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)",
             self.name,
-            delivery.envelope.id,
+            delivery.event_id,
         )
         if delivery.checkpoint is not None:
             await set_checkpoint(conn, *delivery.checkpoint)

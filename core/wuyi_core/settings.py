@@ -14,5 +14,8 @@ class WuyiSettings(BaseSettings):
     topic_prefix: str = ""
     topic_partitions: int = 3
     topic_replication: int = 1
+    # What one Kafka message may hold: the producer's max_request_size and the topics'
+    # max.message.bytes; the broker's message.max.bytes must be at least this (limits.py).
+    kafka_max_message_bytes: int = 1_048_576
     port: int = 8000
     host: str = "127.0.0.1"

@@ -42,6 +42,12 @@ consumer_lag = _meter.create_gauge(
 relay_lag = _meter.create_gauge(
     "wuyi.relay.lag", description="events in a service's log not yet published to the bus"
 )
+relay_stalled = _meter.create_gauge(
+    "wuyi.relay.stalled", description="1 while a relay is stopped at an event it cannot publish"
+)
+loop_restarts = _meter.create_counter(
+    "wuyi.loop.restarts", description="background loops restarted after an unexpected error"
+)
 
 
 def configure(service: str = "wuyi") -> None:
@@ -89,7 +95,9 @@ __all__ = [
     "consumer_events",
     "consumer_lag",
     "prometheus_text",
+    "loop_restarts",
     "relay_lag",
+    "relay_stalled",
     "span",
     "traceparent",
 ]

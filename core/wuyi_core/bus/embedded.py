@@ -44,16 +44,21 @@ class EmbeddedSubscription(AbstractSubscription):
         self._batch = batch
         self._positions: dict[str, int] = {}
         self._wake = asyncio.Event()
+        self._listening = False
 
     def _name(self, service: str) -> str:
         return f"{self._consumer}@{service}"
 
     async def start(self) -> None:
+        """Start, or start again after a failure: positions come back from the checkpoints,
+        which moved only with committed effects."""
         async with self._db.read() as conn:
             for service in self._stores:
                 self._positions[service] = await get_checkpoint(conn, self._name(service))
-        for store in self._stores.values():
-            store.on_append(self._wake.set)
+        if not self._listening:
+            for store in self._stores.values():
+                store.on_append(self._wake.set)
+            self._listening = True
 
     async def next_batch(self, timeout: float) -> list[Delivery]:
         deliveries = await self._read()

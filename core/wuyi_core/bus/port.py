@@ -14,9 +14,27 @@ from wuyi_core.db.port import AbstractDatabase
 
 
 @dataclass(frozen=True)
+class Undecodable:
+    """A record on the bus that is not an envelope (bad JSON, missing CloudEvents headers):
+    parked as it came, so the consumer goes on and the record can be inspected."""
+
+    where: str  # topic:partition:offset
+    raw: str  # headers and value, as text
+    error: str
+
+    @property
+    def id(self) -> str:
+        return f"undecodable:{self.where}"
+
+
+@dataclass(frozen=True)
 class Delivery:
-    envelope: Envelope
+    envelope: Envelope | Undecodable
     checkpoint: tuple[str, int] | None = None  # (name, position) to record with the effect
+
+    @property
+    def event_id(self) -> str:
+        return self.envelope.id
 
 
 class AbstractSubscription(ABC):
@@ -39,6 +57,17 @@ class AbstractSubscription(ABC):
     @abstractmethod
     async def lag(self) -> int:
         """Events published but not yet delivered to this consumer (as far as it knows)."""
+
+
+class Unpublishable(Exception):
+    """The bus refuses this envelope for good (larger than its message size limit). Every
+    envelope before ``index`` in the same ``publish`` call was accepted."""
+
+    def __init__(self, index: int, envelope: Envelope, reason: str) -> None:
+        super().__init__(f"event {envelope.id} cannot be published: {reason}")
+        self.index = index
+        self.envelope = envelope
+        self.reason = reason
 
 
 class AbstractPublisher(ABC):

@@ -61,6 +61,22 @@ class AbstractDatabase(ABC):
     @abstractmethod
     async def close(self) -> None: ...
 
+    @abstractmethod
+    def lost(self, err: BaseException) -> bool:
+        """Whether ``err`` says the database was out of reach (connection refused or dropped,
+        server shutting down), as opposed to a statement that failed on a working database."""
+
+    async def available(self) -> bool:
+        """Whether the database answers a trivial query now."""
+        try:
+            async with self.read() as conn:
+                await conn.fetchval("SELECT 1")
+        except Exception as err:
+            if self.lost(err):
+                return False
+            raise
+        return True
+
     async def migrate(self, statements: Sequence[str]) -> None:
         """Run idempotent DDL (``IF NOT EXISTS``), serialized across replicas."""
         async with self.transaction(lock="wuyi:migrate") as conn:

@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 
+from wuyi_core.db.errors import postgres_lost
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
 
 
@@ -51,8 +52,14 @@ class PostgresDatabase(AbstractDatabase):
             await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         finally:
             await conn.close()
+        # A short connect timeout: during an outage callers learn it in seconds (503, or a
+        # consumer that waits) instead of hanging for asyncpg's default minute.
         pool = await asyncpg.create_pool(
-            url, min_size=1, max_size=max_size, server_settings={"search_path": schema}
+            url,
+            min_size=1,
+            max_size=max_size,
+            timeout=5,
+            server_settings={"search_path": schema},
         )
         return cls(pool, schema)
 
@@ -71,3 +78,6 @@ class PostgresDatabase(AbstractDatabase):
 
     async def close(self) -> None:
         await self._pool.close()
+
+    def lost(self, err: BaseException) -> bool:
+        return postgres_lost(err)

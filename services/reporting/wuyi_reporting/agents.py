@@ -5,8 +5,9 @@ embedded bus calls (the registry replica consumer, the missed-report and eligibi
 
 Trap, seen with faust-streaming 0.15.3: when an agent raises, faust restarts it and commits the
 failing message's offset anyway, so a restarted worker never sees it again. The agent therefore
-never raises: ``ConsumerRunner.process`` retries with backoff and then parks the event in
-``dead_letters`` (replayable), and only then does the stream move on.
+never raises: ``ConsumerRunner.process`` returns only once the event's effect or its parking
+in ``dead_letters`` has committed, waiting out a database outage for as long as it lasts, and a
+record that is not an envelope is parked as it came. Only then does the stream move on.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from typing import Any
 
 import faust
 from wuyi_contracts.catalog import topic_for
-from wuyi_contracts.envelope import Envelope
-from wuyi_core.bus.port import Delivery
+from wuyi_core.bus.kafka import decode
 from wuyi_core.consumer import ConsumerRunner
 from wuyi_core.registry_replica import apply_registry_event
 from wuyi_core.settings import WuyiSettings
@@ -72,8 +72,12 @@ def create_worker_app(
         await ready.wait()
         runner: ConsumerRunner = holder["replica"]
         async for event in stream.events():
-            headers = _headers(event.message.headers)
-            await runner.process(Delivery(Envelope.from_kafka(headers, event.value or b"")))
+            message = event.message
+            await runner.process(
+                decode(
+                    message.topic, message.partition, message.offset, message.headers, event.value
+                )
+            )
 
     @app.timer(interval=30.0)
     async def deadlines() -> None:
@@ -91,8 +95,3 @@ def create_worker_app(
             await sweep(holder["reporting"])
 
     return app
-
-
-def _headers(raw: Any) -> list[tuple[str, bytes]]:
-    items = raw.items() if hasattr(raw, "items") else raw or []
-    return [(key, value) for key, value in items]

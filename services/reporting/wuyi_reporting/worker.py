@@ -1,46 +1,35 @@
 """The reporting worker's loops: keep the registry replica current, record missed reports at
-each deadline, and re-evaluate eligibility as days pass. Used by both modes."""
+each deadline, and re-evaluate eligibility as days pass. Used by both modes; the loops run
+supervised (``wuyi_core.supervision``)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-
 from wuyi_core.bus.port import AbstractBus
-from wuyi_core.loops import Loop
+from wuyi_core.loops import Loop, every, named
 
 from wuyi_reporting.application.eligibility import sweep
 from wuyi_reporting.application.missed import sweep_missed
 from wuyi_reporting.bootstrap import Reporting, registry_replica
 
-log = logging.getLogger(__name__)
-
 
 def replica_loop(reporting: Reporting, bus: AbstractBus) -> Loop:
     runner = registry_replica(reporting, bus)
-    return runner.run
+    return named(runner.name, runner.run)
 
 
 def deadline_loop(
-    reporting: Reporting, every: float = 30.0, eligibility_every: float = 3600.0
+    reporting: Reporting, seconds: float = 30.0, eligibility_every: float = 3600.0
 ) -> Loop:
-    """Sweep missed reports every ``every`` seconds; eligibility at start, then hourly."""
+    """Sweep missed reports every ``seconds``; eligibility at start, then hourly."""
+    ticks = {"since_eligibility": eligibility_every}
 
-    async def loop(stop: asyncio.Event) -> None:
-        since_eligibility = eligibility_every
-        while not stop.is_set():
-            try:
-                await sweep_missed(reporting)
-                if since_eligibility >= eligibility_every:
-                    await sweep(reporting)
-                    since_eligibility = 0.0
-                else:
-                    await sweep(reporting, new_only=True)
-            except Exception:
-                log.exception("reporting sweep failed; retrying")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), every)
-            since_eligibility += every
+    async def tick() -> None:
+        await sweep_missed(reporting)
+        if ticks["since_eligibility"] >= eligibility_every:
+            await sweep(reporting)
+            ticks["since_eligibility"] = 0.0
+        else:
+            await sweep(reporting, new_only=True)
+        ticks["since_eligibility"] += seconds
 
-    return loop
+    return every("reporting.deadlines", seconds, tick)

@@ -5,20 +5,17 @@ of the worker and redeliveries are safe."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
+from functools import partial
 
 from wuyi_core.bus.port import AbstractBus
 from wuyi_core.consumer import ConsumerRunner
-from wuyi_core.loops import Loop
+from wuyi_core.loops import Loop, every, named
 from wuyi_core.registry_replica import apply_registry_event
 
 from wuyi_scoring.application.management import sweep_overdue
 from wuyi_scoring.application.policy import delisting_policy
 from wuyi_scoring.bootstrap import Scoring
 
-log = logging.getLogger(__name__)
 REPLICA = "scoring.registry-replica"
 POLICY = "scoring.delisting-policy"
 
@@ -47,17 +44,9 @@ def consumers(scoring: Scoring, bus: AbstractBus | None) -> list[ConsumerRunner]
 
 
 def worker_loops(scoring: Scoring, bus: AbstractBus) -> list[Loop]:
-    return [runner.run for runner in consumers(scoring, bus)] + [rectification_loop(scoring)]
+    loops: list[Loop] = [named(r.name, r.run) for r in consumers(scoring, bus)]
+    return [*loops, rectification_loop(scoring)]
 
 
-def rectification_loop(scoring: Scoring, every: float = 60.0) -> Loop:
-    async def loop(stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await sweep_overdue(scoring)
-            except Exception:
-                log.exception("rectification sweep failed; retrying")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), every)
-
-    return loop
+def rectification_loop(scoring: Scoring, seconds: float = 60.0) -> Loop:
+    return every("scoring.rectification", seconds, partial(sweep_overdue, scoring))

@@ -1,0 +1,52 @@
+"""Which exceptions mean "the database is out of reach", walked through their causes.
+
+Consumers wait out such an outage instead of parking the event (an outage is not a poison
+event), and the HTTP layer answers 503 with ``Retry-After`` instead of 500.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import asyncpg
+
+_POSTGRES_LOST: tuple[type[BaseException], ...] = (
+    OSError,  # refused, reset, unreachable (ConnectionError is one)
+    TimeoutError,
+    asyncpg.PostgresConnectionError,  # class 08: connection does not exist, failure
+    asyncpg.CannotConnectNowError,  # 57P03: starting up or shutting down
+    asyncpg.AdminShutdownError,  # 57P01: terminated by a fast or immediate shutdown
+    asyncpg.CrashShutdownError,  # 57P02
+    asyncpg.TooManyConnectionsError,
+)
+
+
+def _chain(err: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = err
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def postgres_lost(err: BaseException) -> bool:
+    for link in _chain(err):
+        if isinstance(link, _POSTGRES_LOST):
+            return True
+        if isinstance(link, asyncpg.InterfaceError) and "closed" in str(link):
+            return True  # "connection is closed": the server went away under the pool
+    return False
+
+
+def sqlite_lost(err: BaseException) -> bool:
+    """Another process holds the file's write lock past the busy timeout; nothing else about
+    a local file is worth waiting for."""
+    return any(
+        isinstance(link, sqlite3.OperationalError) and "locked" in str(link) for link in _chain(err)
+    )
+
+
+def database_lost(err: BaseException) -> bool:
+    """Either backend's notion of an outage (for callers that do not hold the database)."""
+    return postgres_lost(err) or sqlite_lost(err)
