@@ -47,6 +47,21 @@ class Forbidden(WuyiError):
     code = "forbidden"
 
 
+class TooLarge(WuyiError):
+    """A request body, or the event it would record, is larger than the system carries."""
+
+    status = 413
+    code = "too_large"
+
+
+class Unavailable(WuyiError):
+    """A dependency (the database) is out of reach for now; the client should retry."""
+
+    status = 503
+    code = "unavailable"
+    retry_after = 5
+
+
 class Conflict(WuyiError):
     status = 409
     code = "conflict"

@@ -1,23 +1,38 @@
-"""HTTP plumbing shared by every service's API: the error body of API.md, bearer auth, and the
-correlation id each request carries into the events it causes."""
+"""HTTP plumbing shared by every service's API: the error body of API.md, bearer auth, the
+correlation id each request carries into the events it causes, body size limits, health and
+readiness.
+
+- A body larger than ``limits.MAX_BODY_BYTES`` (a path may allow more, e.g. roster uploads) is
+  refused with 413 and the error body, from its ``Content-Length`` before anything is read, or
+  as soon as a streamed body passes the limit (``BodyLimit``).
+- A database out of reach answers 503 with ``Retry-After``, never 500; a request fails whole
+  (one transaction), so nothing is half-written.
+- ``/health`` is liveness (the process answers); ``/ready`` is readiness: the database answers
+  and no background part of the process reports a problem (``health``).
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wuyi_core import telemetry
+from wuyi_core import health, telemetry
 from wuyi_core.auth import Principal, TokenService
-from wuyi_core.errors import InvalidInput, Unauthorized, WuyiError
+from wuyi_core.db.errors import database_lost
+from wuyi_core.errors import InvalidInput, Unauthorized, Unavailable, WuyiError
+from wuyi_core.eventstore import EventStore
+from wuyi_core.limits import MAX_BODY_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +69,7 @@ def validation_error(exc: RequestValidationError) -> InvalidInput:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(WuyiError)
     async def wuyi_error(_: Request, exc: WuyiError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -63,7 +78,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        zh = {404: "请求的路径不存在", 405: "不支持该请求方法"}.get(exc.status_code, "请求错误")
+        zh = {
+            404: "请求的路径不存在",
+            405: "不支持该请求方法",
+            413: "请求内容过大，请精简后重试",
+        }.get(exc.status_code, "请求错误")
         body = WuyiError(zh, str(exc.detail)).body()
         body["error"]["code"] = f"http_{exc.status_code}"
         return JSONResponse(body, status_code=exc.status_code)
@@ -77,6 +96,79 @@ def install_error_handlers(app: FastAPI) -> None:
         ).body()
         body["error"]["code"] = "internal"
         return JSONResponse(body, status_code=500)
+
+
+class DatabaseOutage:
+    """A request that failed because the database is out of reach answers 503 with
+    ``Retry-After``: the client may retry; its transaction was rolled back whole."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if scope["type"] != "http" or started or not database_lost(exc):
+                raise
+            log.warning("database out of reach: %s: %s", type(exc).__name__, exc)
+            outage = Unavailable(
+                "数据库暂时无法访问，请稍后重试",
+                "the database is out of reach for now; retry shortly",
+            )
+            await error_response(outage)(scope, receive, send)
+
+
+class BodyLimit:
+    """Caps request bodies at ``MAX_BODY_BYTES`` (or ``larger[path]``): a declared length over
+    the cap is answered at once; a streamed body is cut off as soon as it passes it."""
+
+    def __init__(self, app: ASGIApp, larger: Mapping[str, int]) -> None:
+        self.app = app
+        self.larger = larger
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"].removeprefix(scope.get("root_path", ""))
+        limit = self.larger.get(path, MAX_BODY_BYTES)
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await too_large(limit)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:  # FastAPI passes an HTTPException on to our handler
+                raise HTTPException(413, f"request body over {limit // 1024} KB")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def too_large(limit: int) -> JSONResponse:
+    body = WuyiError(
+        f"请求内容过大，上限 {limit // 1024} KB，请精简后重试",
+        f"request body too large: the limit is {limit // 1024} KB",
+    ).body()
+    body["error"]["code"] = "http_413"
+    return JSONResponse(body, status_code=413)
+
+
+def error_response(error: WuyiError) -> JSONResponse:
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Unavailable) else None
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -124,14 +216,22 @@ def service_app(
     title: str,
     tokens: TokenService,
     routers: Sequence[APIRouter],
-    head: Callable[[], Awaitable[int]],
+    store: EventStore,
+    larger_bodies: Mapping[str, int] | None = None,
     **state: Any,
 ) -> FastAPI:
     """A service's HTTP application, mounted at ``/<service>`` in both modes: its routers under
-    ``/v1``, a public ``/health``, ``/openapi.json`` and the error body of API.md."""
+    ``/v1``, a public ``/health`` and ``/ready``, ``/openapi.json`` and the error body of
+    API.md. ``larger_bodies`` maps a path (below the service) to the body size it accepts."""
     app = FastAPI(
-        title=title, version="1.0.0", openapi_url="/openapi.json", docs_url="/docs", redoc_url=None
+        title=title,
+        version="1.0.0",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
     )
+    app.add_middleware(BodyLimit, larger=larger_bodies or {})
+    app.add_middleware(DatabaseOutage)
     telemetry.configure()
 
     # FastAPI's own telemetry (on by default with OpenTelemetry installed) makes each request a
@@ -151,8 +251,23 @@ def service_app(
         return PlainTextResponse(telemetry.prometheus_text(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/health", tags=["health"])
-    async def health() -> dict[str, object]:
+    async def liveness() -> dict[str, object]:
         """Liveness and the head of the service's log (public)."""
-        return {"service": service, "status": "ok", "head": await head()}
+        return {"service": service, "status": "ok", "head": await store.head()}
+
+    @app.get("/ready", tags=["health"])
+    async def readiness(response: Response) -> dict[str, object]:
+        """Readiness (public): the database answers and no background loop, relay or
+        consumer of this process reports a problem; 503 names what is wrong."""
+        problems = health.problems()
+        try:
+            if not await store.db.available():
+                problems["database"] = "out of reach"
+        except Exception as err:
+            problems["database"] = f"{type(err).__name__}: {err}"
+        if problems:
+            response.status_code = 503
+            response.headers["Retry-After"] = str(Unavailable.retry_after)
+        return {"service": service, "ready": not problems, "problems": problems}
 
     return app

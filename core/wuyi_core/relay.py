@@ -5,6 +5,15 @@ events, publish them and wait for the bus to accept them, then move the checkpoi
 a service queue on the lock, so only one publishes at a time and none republishes what another
 already moved past. A crash between publish and commit republishes that batch once (consumers
 deduplicate by event id); nothing is ever skipped, because positions commit in order.
+
+An event the bus refuses for good (larger than its message limit; the event store refuses such
+events, so only a lowered limit or an old event can bring one here) does not make the relay
+republish its batch: the events before it are checkpointed, and the relay stalls at it. It says
+so loudly: an error log naming the position and event, ``wuyi_relay_stalled`` = 1, and the
+service's ``/ready`` answers 503 naming it. It tries that one event again every
+``stalled_retry`` seconds. The way out (docs in README, "When the relay stalls"): raise
+``WUYI_KAFKA_MAX_MESSAGE_BYTES`` with the broker's ``message.max.bytes`` and restart; the
+relay then publishes the event and goes on by itself.
 """
 
 from __future__ import annotations
@@ -13,8 +22,8 @@ import asyncio
 import contextlib
 import logging
 
-from wuyi_core import telemetry
-from wuyi_core.bus.port import AbstractPublisher
+from wuyi_core import health, telemetry
+from wuyi_core.bus.port import AbstractPublisher, Unpublishable
 from wuyi_core.eventstore.store import EventStore, read_all
 from wuyi_core.tracking import DDL, get_checkpoint, set_checkpoint
 
@@ -30,27 +39,74 @@ class Relay:
         name: str = "relay",
         batch: int = 500,
         service: str = "",
+        stalled_retry: float = 30.0,
     ) -> None:
         self.store = store
         self.publisher = publisher
         self.name = name
         self.batch = batch
-        self.service = service  # a label for the lag metric
+        self.service = service  # a label for the metrics
+        self.stalled_retry = stalled_retry
+        self.stalled: Unpublishable | None = None
         self._wake = asyncio.Event()
         store.on_append(self._wake.set)
 
     async def migrate(self) -> None:
         await self.store.db.migrate(DDL)
 
+    @property
+    def _labels(self) -> dict[str, str]:
+        return {"relay": self.name, "service": self.service}
+
+    @property
+    def _component(self) -> str:
+        return f"relay:{self.service or self.name}"
+
     async def run_once(self) -> int:
-        """Publish the next batch; returns how many events were published."""
+        """Publish the next batch; returns how many events were published. Raises
+        ``Unpublishable`` after checkpointing the events before the refused one."""
         async with self.store.db.transaction(lock=f"relay:{self.name}") as conn:
             position = await get_checkpoint(conn, self.name)
             events = await read_all(conn, position, self.batch)
-            if events:
+            if not events:
+                return 0
+            try:
                 await self.publisher.publish([event.envelope() for event in events])
-                await set_checkpoint(conn, self.name, events[-1].position)
+            except Unpublishable as refused:
+                if refused.index:
+                    await set_checkpoint(conn, self.name, events[refused.index - 1].position)
+                self._stall(refused, events[refused.index].position)
+                return refused.index
+            await set_checkpoint(conn, self.name, events[-1].position)
+        self._resume()
         return len(events)
+
+    def _stall(self, refused: Unpublishable, position: int) -> None:
+        if self.stalled is None or self.stalled.envelope.id != refused.envelope.id:
+            log.error(
+                "relay %s STALLED at position %d: event %s (%s) cannot be published: %s. "
+                "Raise WUYI_KAFKA_MAX_MESSAGE_BYTES and the broker's message.max.bytes, "
+                "then restart the service.",
+                self.name,
+                position,
+                refused.envelope.id,
+                refused.envelope.type,
+                refused.reason,
+            )
+        self.stalled = refused
+        telemetry.relay_stalled.set(1, self._labels)
+        health.report(
+            self._component,
+            f"relay stalled at position {position}: event {refused.envelope.id} "
+            f"cannot be published ({refused.reason})",
+        )
+
+    def _resume(self) -> None:
+        if self.stalled is not None:
+            log.warning("relay %s: the stalled event is published; going on", self.name)
+            self.stalled = None
+        health.clear(self._component)
+        telemetry.relay_stalled.set(0, self._labels)
 
     async def position(self) -> int:
         """The log position published so far."""
@@ -59,12 +115,15 @@ class Relay:
 
     async def _measure(self) -> None:
         lag = await self.store.head() - await self.position()
-        telemetry.relay_lag.set(lag, {"relay": self.name, "service": self.service})
+        telemetry.relay_lag.set(lag, self._labels)
 
     async def drain(self) -> int:
+        """Publish everything there is; stops early at an event that cannot be published."""
         total = 0
         while published := await self.run_once():
             total += published
+            if self.stalled is not None:
+                break
         return total
 
     async def run(self, stop: asyncio.Event, poll: float = 1.0) -> None:
@@ -72,12 +131,16 @@ class Relay:
         while not stop.is_set():
             self._wake.clear()
             try:
-                if await self.drain():
+                if await self.drain() and self.stalled is None:
                     continue
                 await self._measure()
             except Exception:
                 log.exception("relay %s failed; retrying", self.name)
                 await asyncio.sleep(poll)
                 continue
+            pause = self.stalled_retry if self.stalled is not None else poll
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), poll)
+                if self.stalled is not None:
+                    await asyncio.wait_for(stop.wait(), pause)
+                else:
+                    await asyncio.wait_for(self._wake.wait(), pause)

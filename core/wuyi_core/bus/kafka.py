@@ -15,7 +15,6 @@ cannot be published is never appended. The broker's ``message.max.bytes`` (and
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
@@ -23,7 +22,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import MessageSizeTooLargeError, TopicAlreadyExistsError
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.errors import MessageSizeTooLargeError, TopicAlreadyExistsError, for_code
 from aiokafka.structs import ConsumerRecord
 from wuyi_contracts.catalog import SERVICES, topic_for
 from wuyi_contracts.envelope import Envelope
@@ -91,12 +91,24 @@ class KafkaBus(AbstractBus):
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
         await admin.start()
         try:
-            for service in self.services:
-                topic = NewTopic(
-                    self.topic(service), self.partitions, self.replication, topic_configs=configs
+            topics = [
+                NewTopic(self.topic(s), self.partitions, self.replication, topic_configs=configs)
+                for s in self.services
+            ]
+            response = await admin.create_topics(topics)
+            existing = []
+            for name, code, *message in response.topic_errors:
+                if code == TopicAlreadyExistsError.errno:
+                    existing.append(name)
+                elif code:
+                    raise for_code(code)(f"cannot create topic {name}: {message}")
+            # A raised message limit must reach topics made before it (alter_configs replaces
+            # a topic's dynamic configs, so all of ours go together).
+            if existing:
+                await admin.alter_configs(
+                    [ConfigResource(ConfigResourceType.TOPIC, name, configs) for name in existing]
                 )
-                with contextlib.suppress(TopicAlreadyExistsError):
-                    await admin.create_topics([topic])
+                await _until_applied(admin, existing, configs)
         finally:
             await admin.close()
 
@@ -107,6 +119,26 @@ class KafkaBus(AbstractBus):
         self, consumer: str, services: Sequence[str], db: AbstractDatabase
     ) -> AbstractSubscription:
         return KafkaSubscription(self, consumer, services)
+
+
+async def _until_applied(
+    admin: AIOKafkaAdminClient, topics: list[str], configs: dict[str, str], timeout: float = 15
+) -> None:
+    """Wait until the brokers report ``configs`` on every topic: KRaft applies an altered
+    config asynchronously, and a producer must not meet the old limit after we said it rose."""
+    resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in topics]
+    async with asyncio.timeout(timeout):
+        while True:
+            described = await admin.describe_configs(resources)
+            current = {
+                (resource[3], entry[0]): entry[1]
+                for response in described
+                for resource in response.resources
+                for entry in resource[4]
+            }
+            if all(current.get((t, k)) == v for t in topics for k, v in configs.items()):
+                return
+            await asyncio.sleep(0.1)
 
 
 class KafkaPublisher(AbstractPublisher):

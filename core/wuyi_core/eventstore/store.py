@@ -4,6 +4,9 @@ Appends are serialized by one named lock and take the next position as ``max + 1
 positions are dense and commit in order: a reader that has seen position N can never later find a
 committed event below N. That is what lets the relay and the embedded bus follow the log by
 position alone, without the gap trap of sequences under concurrent transactions.
+
+No event is appended that the bus could not carry: each event's envelope is measured against
+``limits.max_event_bytes`` and a larger one is refused (413) before anything is written.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 from wuyi_core import telemetry
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
-from wuyi_core.errors import ConcurrencyConflict, KeyTaken
+from wuyi_core.errors import ConcurrencyConflict, KeyTaken, TooLarge
 from wuyi_core.eventstore import schema
 from wuyi_core.eventstore.records import (
     GENESIS_HASH,
@@ -27,6 +30,7 @@ from wuyi_core.eventstore.records import (
     canonical_json,
     chain_hash,
 )
+from wuyi_core.limits import max_event_bytes
 
 APPEND_LOCK = "events:append"
 ANY_VERSION = None
@@ -35,9 +39,12 @@ ANY_VERSION = None
 class EventStore:
     """A service's log. ``expected_version`` 0 means "the stream must not exist yet"."""
 
-    def __init__(self, db: AbstractDatabase, clock: Clock | None = None) -> None:
+    def __init__(
+        self, db: AbstractDatabase, clock: Clock | None = None, max_bytes: int | None = None
+    ) -> None:
         self.db = db
         self.clock = clock or SystemClock()
+        self.max_bytes = max_bytes or max_event_bytes()
         self._listeners: list[Callable[[], None]] = []
         telemetry.configure()  # every process that writes events traces them
 
@@ -116,10 +123,23 @@ class EventStore:
                 version + offset,
                 prev_hash,
             )
+            self._check_size(record)
             await conn.execute(_INSERT, *_row(record))
             prev_hash = record.hash
             stored.append(record)
         return stored
+
+    def _check_size(self, record: StoredEvent) -> None:
+        envelope = record.envelope()
+        size = len(envelope.kafka_value()) + len(envelope.subject.encode())
+        size += sum(len(key.encode()) + len(value) for key, value in envelope.kafka_headers())
+        if size > self.max_bytes:
+            raise TooLarge(
+                f"内容过大：该记录约 {size // 1024} KB，超过系统上限 {self.max_bytes // 1024} KB，"
+                "请精简后重试",
+                f"too large: this record is about {size // 1024} KB, above the limit of "
+                f"{self.max_bytes // 1024} KB that the event bus carries; make it smaller",
+            )
 
     async def read_stream(self, tenant: str, stream_id: str) -> list[StoredEvent]:
         async with self.db.read() as conn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from wuyi_core.auth import TokenService
 from wuyi_core.http import service_app
+from wuyi_core.limits import MAX_UPLOAD_BYTES
 
 from wuyi_registry.api import entities, grids, imports
 from wuyi_registry.bootstrap import Registry
@@ -17,6 +18,7 @@ def create_app(registry: Registry, tokens: TokenService) -> FastAPI:
         "Wuyi registry (登记服务)",
         tokens,
         routers,
-        registry.store.head,
+        registry.store,
+        larger_bodies={"/v1/imports": MAX_UPLOAD_BYTES},
         registry=registry,
     )

@@ -17,6 +17,6 @@ def create_app(reporting: Reporting, tokens: TokenService) -> FastAPI:
         "Wuyi reporting (报告服务)",
         tokens,
         routers,
-        reporting.store.head,
+        reporting.store,
         reporting=reporting,
     )

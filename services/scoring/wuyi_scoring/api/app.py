@@ -13,5 +13,5 @@ from wuyi_scoring.bootstrap import Scoring
 def create_app(scoring: Scoring, tokens: TokenService) -> FastAPI:
     routers = [campaigns.router, public.router, applications.router, entities.router]
     return service_app(
-        "scoring", "Wuyi scoring (评比服务)", tokens, routers, scoring.store.head, scoring=scoring
+        "scoring", "Wuyi scoring (评比服务)", tokens, routers, scoring.store, scoring=scoring
     )

@@ -1,0 +1,83 @@
+"""What HTTP clients see under faults: a request too large for the event bus is refused whole
+(413) before anything is written (issue #8, defect 2), and a database out of reach answers 503
+with Retry-After, never 500, and readiness turns red until it is back."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from wuyi_core.auth import Role, TokenService
+from wuyi_core.db.postgres import PostgresDatabase
+from wuyi_registry.api.app import create_app as registry_app
+from wuyi_registry.bootstrap import build_registry
+
+from conftest import database_url, drop_schema
+from core.tests.faults.proxy import Outage
+from tests.stacks import running_stack
+
+SECRET = "http-faults-secret-long-enough-for-hs256"
+
+
+def big_checklist(items: int) -> dict[str, object]:
+    """A valid checklist rubric, about 3 MB when items = 20,000."""
+    return {
+        "code": "huge",
+        "name": "超大清单",
+        "kind": "checklist",
+        "application_mark": 60,
+        "pass_mark": 80,
+        "sections": [
+            {
+                "id": "s",
+                "name": "清单",
+                "items": [
+                    {"id": f"s.{i}", "name": f"检查事项{i:05d}" + "内容" * 50} for i in range(items)
+                ],
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize("mode", ["sqlite"])
+async def test_a_rubric_larger_than_the_bus_carries_is_refused_with_413(mode, tmp_path):
+    async with running_stack(mode, tmp_path, "unused.") as stack:
+        before = await stack.scoring.store.head()
+        body = big_checklist(20_000)
+        response = await stack.post("/scoring/v1/rubrics", body)
+        assert response.status_code == 413, response.text
+        error = response.json()["error"]
+        assert error["code"] == "http_413" and "过大" in error["message_zh"]
+        assert await stack.scoring.store.head() == before  # nothing written
+
+
+async def test_a_database_outage_answers_503_with_retry_after_and_not_ready():
+    proxy, url = await Outage.for_url(database_url())
+    db = await PostgresDatabase.open(url, f"t_{uuid.uuid4().hex[:12]}")
+    registry = await build_registry(db)
+    tokens = TokenService(SECRET)
+    auth = {"Authorization": f"Bearer {tokens.mint('t1', Role('county_admin'), None, 'admin')}"}
+    app = registry_app(registry, tokens)
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://wuyi.test"
+        ) as http:
+            assert (await http.get("/ready")).status_code == 200
+            await proxy.cut()
+            county = {"name": "宁化县", "kind": "county"}
+            response = await http.post("/v1/entities", json=county, headers=auth)
+            assert response.status_code == 503, response.text
+            assert response.headers["Retry-After"] == "5"
+            assert response.json()["error"]["code"] == "unavailable"
+            ready = await http.get("/ready")
+            assert ready.status_code == 503 and "database" in ready.json()["problems"]
+            await proxy.restore()
+            response = await http.post("/v1/entities", json=county, headers=auth)
+            assert response.status_code == 201, response.text
+            assert (await http.get("/ready")).status_code == 200
+    finally:
+        await proxy.restore()
+        await drop_schema(db)
+        await db.close()
+        await proxy.cut()
