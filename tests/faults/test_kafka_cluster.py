@@ -5,7 +5,8 @@ once, the relay's checkpoint reaches the log head and the consumer commits to th
 
 The relay and the consumer run as a service runs them: their own ``run`` loops, supervised
 (``wuyi_core.loops.running``). The broker killed is one that leads a partition of the topic,
-chosen by a seed (``WUYI_FAULT_SEED`` replays one) that is printed and recorded.
+chosen by a seed (``WUYI_FAULT_SEED`` replays one) that is printed and recorded. One kill and
+restart by default; ``WUYI_FAULT_TRIALS`` runs that many in a row on the same cluster and load.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from wuyi_core.supervision import Supervisor
 from tests.faults.cluster import KafkaCluster
 from tests.faults.pipeline import Pipeline
 from tests.faults.progress import Progress, troubles
-from tests.faults.record import record
+from tests.faults.record import record, trials
 
 FAULT = "kill -9 one of three brokers under load"
 META = EventMetadata(actor="fault-suite", role="county_admin", correlation_id="kafka-cluster")
@@ -72,32 +73,46 @@ async def until(check: Callable[[], Awaitable[bool]], timeout: float, what: str)
         raise AssertionError(f"{what}: not within {timeout:.0f} s") from None
 
 
-async def kill_a_leader_under_load(
+async def kill_and_restart_a_leader(
     cluster: KafkaCluster, pipeline: Pipeline, progress: Progress, rng: random.Random
+) -> tuple[int, list[int], float]:
+    """kill -9 a broker leading a partition of the topic, wait ``DOWN``, start it again and
+    wait until it serves; returns the node, the leaders before, and the restart's seconds."""
+    leaders = [int(str(p["leader"])) for p in await cluster.partitions(pipeline.topic)]
+    victim = rng.choice(sorted(set(leaders)))
+    print(f"kafka-cluster: kill -9 node {victim} (partition leaders {leaders})")
+    killed = progress.mark(f"kill -9 node {victim}")
+    await cluster.kill(victim)
+    await asyncio.sleep(DOWN)  # the load goes on without it
+    progress.mark(f"start node {victim}")
+    await cluster.start(victim)
+    return victim, leaders, round(progress.mark(f"node {victim} ready") - killed - DOWN, 1)
+
+
+async def under_load(
+    cluster: KafkaCluster, pipeline: Pipeline, progress: Progress, rng: random.Random, n: int
 ) -> dict[str, Any]:
-    """Write; kill -9 a broker leading a partition of the topic; write on; restart it; write a
-    little more; stop writing. Returns what was done, with the log head at the end."""
+    """Write; ``n`` times: a little more load, then kill and restart a leader; write a little
+    more; stop writing. Returns what was done, with the log head at the end."""
     stop_writing = asyncio.Event()
     writer = asyncio.create_task(write(pipeline.store, stop_writing))
+    done: dict[str, Any] = {"trials": n, "victims": [], "leaders": [], "restart_s": []}
     try:
         await until(lambda: _applied_at_least(pipeline, 100), 60, "the first effects")
-        await asyncio.sleep(rng.uniform(2, 4))  # load before the fault
-        leaders = [int(str(p["leader"])) for p in await cluster.partitions(pipeline.topic)]
-        victim = rng.choice(sorted(set(leaders)))
-        print(f"\nkafka-cluster: seed-chosen victim: node {victim} (leaders {leaders})")
-        killed = progress.mark(f"kill -9 node {victim}")
-        await cluster.kill(victim)
-        await asyncio.sleep(DOWN)  # the load goes on without it
-        progress.mark(f"start node {victim}")
-        await cluster.start(victim)
-        restart = progress.mark(f"node {victim} ready") - killed - DOWN
+        for _ in range(n):
+            await asyncio.sleep(rng.uniform(2, 4))  # load before the fault
+            for key, value in zip(
+                ("victims", "leaders", "restart_s"),
+                await kill_and_restart_a_leader(cluster, pipeline, progress, rng),
+                strict=True,
+            ):
+                done[key].append(value)
         await asyncio.sleep(AFTER)
     finally:
         stop_writing.set()
         await writer
     progress.mark("writer stopped")
-    head = await pipeline.store.head()
-    return {"victim": victim, "leaders": leaders, "restart_s": round(restart, 1), "events": head}
+    return done | {"events": await pipeline.store.head()}
 
 
 async def settled(
@@ -129,9 +144,11 @@ async def test_killing_one_of_three_brokers_under_load_loses_and_doubles_nothing
     loops = [*pipeline.loops(), named("progress", progress.watch)]
     try:
         await pipeline.start()
-        async with asyncio.timeout(150), running(loops, Supervisor(backoff=0.2, max_backoff=2)):
-            facts |= await kill_a_leader_under_load(
-                kafka_cluster, pipeline, progress, random.Random(seed)
+        rounds = trials(1)
+        supervisor = Supervisor(backoff=0.2, max_backoff=2)
+        async with asyncio.timeout(100 + 40 * rounds), running(loops, supervisor):
+            facts |= await under_load(
+                kafka_cluster, pipeline, progress, random.Random(seed), rounds
             )
             await until(
                 lambda: settled(kafka_cluster, pipeline, facts["events"], facts),
