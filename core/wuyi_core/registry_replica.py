@@ -3,6 +3,16 @@ the bus, so that reporting and scoring never read the registry's database.
 
 The walks answer the questions every service asks of the tree: an entity's lineage (itself and
 its ancestors, for scope checks and "a case anywhere under a titled entity") and its subtree.
+
+The replica is correct in any order of delivery (Kafka partitions, retries, dead letters replayed
+late), per entity or grid:
+
+- a change (renamed, moved, closed) to a row not registered yet raises ``NotRegisteredYet``, so
+  the consumer retries it and then parks it; replayed after the registration, it applies. (An
+  ``UPDATE`` of a missing row would otherwise lose it without a word.)
+- each change records its stream version per row and field in ``registry_versions``; an older
+  change arriving after a newer one of the same field is skipped. Fields are independent: a late
+  rename still applies after a newer move or close.
 """
 
 from __future__ import annotations
@@ -24,7 +34,27 @@ DDL = [
     "CREATE INDEX IF NOT EXISTS registry_grids_by_entity ON registry_grids (tenant, entity_id)",
     "CREATE INDEX IF NOT EXISTS registry_grids_by_parent"
     " ON registry_grids (tenant, parent_grid_id)",
+    # apart from the rows: replicas made before it cannot gain columns portably (SQLite has no
+    # ADD COLUMN IF NOT EXISTS)
+    """CREATE TABLE IF NOT EXISTS registry_versions (
+        id TEXT NOT NULL, field TEXT NOT NULL, version BIGINT NOT NULL,
+        PRIMARY KEY (id, field))""",
 ]
+
+# (aggregate, change) -> (table, column, the data field holding the value; None: the event time)
+_CHANGES = {
+    ("entity", "renamed"): ("registry_entities", "name", "name"),
+    ("entity", "moved"): ("registry_entities", "parent_id", "parent_id"),
+    ("entity", "closed"): ("registry_entities", "closed_at", None),
+    ("grid", "renamed"): ("registry_grids", "name", "name"),
+    ("grid", "moved"): ("registry_grids", "parent_grid_id", "parent_grid_id"),
+    ("grid", "closed"): ("registry_grids", "closed_at", None),
+}
+
+
+class NotRegisteredYet(LookupError):
+    """A change to an entity or grid whose registration has not reached the replica yet: the
+    consumer retries, then parks it, to be replayed once the registration has arrived."""
 
 
 async def apply_registry_event(envelope: Envelope, conn: AbstractConnection) -> None:
@@ -42,12 +72,6 @@ async def apply_registry_event(envelope: Envelope, conn: AbstractConnection) -> 
                 d["parent_id"],
                 at,
             )
-        case ["entity", "renamed"]:
-            await _set(conn, "registry_entities", "name", d["name"], d["entity_id"])
-        case ["entity", "moved"]:
-            await _set(conn, "registry_entities", "parent_id", d["parent_id"], d["entity_id"])
-        case ["entity", "closed"]:
-            await _set(conn, "registry_entities", "closed_at", at, d["entity_id"])
         case ["grid", "registered"]:
             await conn.execute(
                 "INSERT INTO registry_grids (id, tenant, name, level, entity_id, parent_grid_id,"
@@ -60,16 +84,36 @@ async def apply_registry_event(envelope: Envelope, conn: AbstractConnection) -> 
                 d["parent_grid_id"],
                 at,
             )
-        case ["grid", "renamed"]:
-            await _set(conn, "registry_grids", "name", d["name"], d["grid_id"])
-        case ["grid", "moved"]:
-            await _set(conn, "registry_grids", "parent_grid_id", d["parent_grid_id"], d["grid_id"])
-        case ["grid", "closed"]:
-            await _set(conn, "registry_grids", "closed_at", at, d["grid_id"])
+        case [aggregate, change] if (aggregate, change) in _CHANGES:
+            await _change(conn, envelope, aggregate, *_CHANGES[aggregate, change])
 
 
-async def _set(conn: AbstractConnection, table: str, column: str, value: object, key: str) -> None:
+async def _change(
+    conn: AbstractConnection,
+    envelope: Envelope,
+    aggregate: str,
+    table: str,
+    column: str,
+    source: str | None,
+) -> None:
+    key, field = envelope.data[f"{aggregate}_id"], f"{aggregate}.{column}"
+    if await conn.fetchval(f"SELECT 1 FROM {table} WHERE id = $1", key) is None:
+        raise NotRegisteredYet(f"{aggregate} {key} is not in the registry replica yet")
+    version = envelope.streamversion or 0
+    applied = await conn.fetchval(
+        "SELECT version FROM registry_versions WHERE id = $1 AND field = $2", key, field
+    )
+    if applied is not None and applied >= version:
+        return  # a newer change of this field is already applied
+    value = envelope.time.isoformat() if source is None else envelope.data[source]
     await conn.execute(f"UPDATE {table} SET {column} = $1 WHERE id = $2", value, key)
+    await conn.execute(
+        "INSERT INTO registry_versions (id, field, version) VALUES ($1, $2, $3)"
+        " ON CONFLICT (id, field) DO UPDATE SET version = excluded.version",
+        key,
+        field,
+        version,
+    )
 
 
 async def entity(conn: AbstractConnection, tenant: str, entity_id: str) -> Row | None:
