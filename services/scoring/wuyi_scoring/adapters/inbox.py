@@ -3,15 +3,20 @@
 ``inbox_events`` keeps each reporting event scoring acted on, as received, so the audit timeline
 can show the case that caused a delisting. ``eligibility`` is the latest published verdict per
 entity. ``case_marks`` files each case under its entity and every ancestor, so "a case anywhere
-under this titled entity" is one lookup. ``verified_complaints`` counts toward the campaign's
-complaints threshold.
+under this titled entity" is one lookup; ``case_lifts`` keeps every lift, also of a case not seen
+yet, so a case that arrives after its lift is filed lifted. ``verified_complaints`` counts toward
+the campaign's complaints threshold.
+
+Every record here is correct in any order of arrival (a parked event replayed late): verdicts and
+zones keep the newest stream version, cases and lifts meet whichever comes first, complaints are
+a set.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from wuyi_contracts.envelope import Envelope
 from wuyi_core.db.port import AbstractConnection
@@ -33,6 +38,9 @@ DDL = [
     "CREATE INDEX IF NOT EXISTS case_marks_by_ancestor ON case_marks (tenant, ancestor_id)",
     """CREATE TABLE IF NOT EXISTS tenant_zones (
         tenant TEXT PRIMARY KEY, timezone TEXT NOT NULL, version BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS case_lifts (
+        case_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, lifted_on TEXT NOT NULL,
+        lifted_at TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS verified_complaints (
         complaint_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, entity_id TEXT NOT NULL,
         verified_on TEXT NOT NULL, event_id TEXT NOT NULL)""",
@@ -118,10 +126,13 @@ async def eligibility(conn: AbstractConnection, tenant: str, entity_id: str) -> 
 async def mark_case(
     conn: AbstractConnection, envelope: Envelope, lineage: list[str], day: str
 ) -> None:
+    """File the case under its entity and every ancestor, lifted if its lift came first."""
     for ancestor in lineage:
         await conn.execute(
-            "INSERT INTO case_marks (case_id, ancestor_id, tenant, entity_id, day)"
-            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id, ancestor_id) DO NOTHING",
+            "INSERT INTO case_marks (case_id, ancestor_id, tenant, entity_id, day, lifted_on)"
+            " VALUES ($1, $2, $3, $4, $5,"
+            " (SELECT lifted_on FROM case_lifts WHERE case_id = $1))"
+            " ON CONFLICT (case_id, ancestor_id) DO NOTHING",
             envelope.data["case_id"],
             ancestor,
             envelope.tenant,
@@ -130,10 +141,27 @@ async def mark_case(
         )
 
 
-async def lift_case(conn: AbstractConnection, case_id: str, lifted_on: str) -> None:
+async def lift_case(conn: AbstractConnection, envelope: Envelope) -> None:
+    """Remember the lift (its recorded time too: a late case spares titles awarded after it)
+    and lift the case's marks, if the case has arrived."""
+    case_id, lifted_on = envelope.data["case_id"], envelope.data["lifted_on"]
+    await conn.execute(
+        "INSERT INTO case_lifts (case_id, tenant, lifted_on, lifted_at) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (case_id) DO NOTHING",
+        case_id,
+        envelope.tenant,
+        lifted_on,
+        envelope.time.isoformat(),
+    )
     await conn.execute(
         "UPDATE case_marks SET lifted_on = $1 WHERE case_id = $2", lifted_on, case_id
     )
+
+
+async def case_lifted_at(conn: AbstractConnection, case_id: str) -> datetime | None:
+    """When the case's lift was recorded in reporting; None while no lift is known."""
+    value = await conn.fetchval("SELECT lifted_at FROM case_lifts WHERE case_id = $1", case_id)
+    return None if value is None else datetime.fromisoformat(value)
 
 
 async def open_cases_under(conn: AbstractConnection, tenant: str, entity_id: str) -> list[str]:
@@ -159,12 +187,19 @@ async def record_verified_complaint(conn: AbstractConnection, envelope: Envelope
     )
 
 
-async def verified_complaint_days(
+async def verified_complaints(
     conn: AbstractConnection, tenant: str, entity_id: str
-) -> list[date]:
+) -> list[tuple[date, datetime]]:
+    """The entity's verified complaints: the tenant's day and the recorded time of each
+    verification."""
     rows = await conn.fetch(
-        "SELECT verified_on FROM verified_complaints WHERE tenant = $1 AND entity_id = $2",
+        "SELECT c.verified_on, e.time FROM verified_complaints c"
+        " JOIN inbox_events e ON e.event_id = c.event_id"
+        " WHERE c.tenant = $1 AND c.entity_id = $2 ORDER BY c.verified_on, c.complaint_id",
         tenant,
         entity_id,
     )
-    return [date.fromisoformat(row["verified_on"]) for row in rows]
+    return [
+        (date.fromisoformat(row["verified_on"]), datetime.fromisoformat(row["time"]))
+        for row in rows
+    ]

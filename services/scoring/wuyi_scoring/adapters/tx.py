@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from wuyi_contracts.rubric import RubricBody
@@ -88,6 +88,12 @@ class Tx:
                 f"申报不存在：{application_id}", f"application {application_id} not found"
             )
         return state
+
+    async def awarded_at(self, tenant: str, application_id: str) -> datetime:
+        """When the title held through ``application_id`` was awarded: its award event's
+        recorded time, to set against the time of a case's lift or a complaint."""
+        events = await read_stream(self.conn, tenant, f"application:{application_id}")
+        return next(e.recorded_at for e in events if e.type.split(".")[4] == "awarded")
 
     async def campaign(
         self, tenant: str, campaign_id: str, field: str = "campaign_id"

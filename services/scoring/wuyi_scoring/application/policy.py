@@ -11,6 +11,19 @@
 The handler runs in the consumer's transaction: the processed-event record, the facts, and the
 delistings commit together or not at all, so a redelivered event can neither be lost nor delist
 twice.
+
+Every branch is correct in any order (a failing event is parked and replayed after later events
+of its entity), rather than holding later events of an entity behind a parked one: a case
+replayed after an award could not otherwise know it had been lifted before that award.
+
+- A lift that arrives before its case is remembered, and the case is filed lifted.
+- A case delists the titles held while it was open: all current ones while no lift is known,
+  else those awarded by the time the lift was recorded (the lift's ``envelope.time`` against
+  the award event's recorded time).
+- A complaint delists a title if, as of some verified complaint the title was already held at,
+  the count in the window reached the threshold: the verdict each complaint would have given in
+  time, whichever of them arrives last.
+- Eligibility verdicts and time zones keep the newest stream version.
 """
 
 from __future__ import annotations
@@ -25,7 +38,7 @@ from wuyi_core.telemetry import traceparent
 
 from wuyi_scoring.adapters import inbox
 from wuyi_scoring.adapters.tx import Tx
-from wuyi_scoring.application.titles import delist
+from wuyi_scoring.application.titles import delist, held_at
 from wuyi_scoring.bootstrap import Scoring
 from wuyi_scoring.domain.rules import complaints_delist
 
@@ -47,7 +60,7 @@ def delisting_policy(scoring: Scoring) -> Handler:
             return
         if (aggregate, change) == ("case", "lifted"):
             await inbox.keep(conn, envelope, envelope.data["entity_id"])
-            await inbox.lift_case(conn, envelope.data["case_id"], envelope.data["lifted_on"])
+            await inbox.lift_case(conn, envelope)
         elif (aggregate, change) == ("case", "reported"):
             await _case_reported(await scoring.within(conn), envelope)
         elif (aggregate, change) == ("complaint", "verified"):
@@ -73,8 +86,12 @@ async def _case_reported(tx: Tx, envelope: Envelope) -> None:
         raise EntityNotReplicatedYet(f"entity {entity_id} is not in scoring's registry replica")
     await inbox.keep(tx.conn, envelope, entity_id)
     await inbox.mark_case(tx.conn, envelope, lineage, envelope.data["date"])
+    held = await tx.holders(tenant, lineage)
+    lifted_at = await inbox.case_lifted_at(tx.conn, envelope.data["case_id"])
+    if lifted_at is not None:  # arrived after its lift: spare titles awarded since
+        held = await held_at(tx, tenant, held, lifted_at)
     # Widest title first: each falls for the case itself, not as a consequence of another.
-    held = sorted(await tx.holders(tenant, lineage), key=lambda h: -lineage.index(h["entity_id"]))
+    held.sort(key=lambda h: -lineage.index(h["entity_id"]))
     for holder in held:
         await delist(
             tx,
@@ -93,11 +110,13 @@ async def _complaint_verified(tx: Tx, envelope: Envelope) -> None:
     await inbox.record_verified_complaint(
         tx.conn, envelope, envelope.time.astimezone(zone).date().isoformat()
     )
-    days = await inbox.verified_complaint_days(tx.conn, tenant, entity_id)
-    today = await tx.today(tenant)
+    verified = await inbox.verified_complaints(tx.conn, tenant, entity_id)
+    days = [on for on, _ in verified]
     for holder in await tx.holders(tenant, [entity_id]):
-        campaign = await tx.campaign(tenant, holder["campaign_id"])
-        if complaints_delist(campaign.delisting, days, today):
+        rules = (await tx.campaign(tenant, holder["campaign_id"])).delisting
+        awarded_at = await tx.awarded_at(tenant, holder["application_id"])
+        # each complaint's verdict as it would have been in time, if the title was held then
+        if any(awarded_at <= at and complaints_delist(rules, days, on) for on, at in verified):
             await delist(
                 tx,
                 tenant,

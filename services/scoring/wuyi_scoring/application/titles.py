@@ -4,13 +4,19 @@ rectification orders (限期整改), and the fall of a township title whose shar
 ``delist`` runs inside a scoring unit of work, so the policy can call it within its consumer
 transaction and a command within its own; either way the delisting, and any delisting it causes
 in turn, commits together with what caused it.
+
+``held_at`` keeps the policy correct in any order: a cause that arrives late (parked, then
+replayed) takes only the titles that were held when it happened, never one awarded after it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from wuyi_contracts.scoring import DelistReason, TitleDelisted
+from wuyi_core.db.port import Row
 from wuyi_core.eventstore import EventMetadata, NewEvent, StoredEvent
 
 from wuyi_scoring.adapters.tx import Tx
@@ -46,6 +52,12 @@ async def delist(
     [stored] = await tx.record(tenant, app, [NewEvent(event, private)], metadata, ends=True)
     await _recheck_nesting(tx, tenant, app.campaign_id, app.entity_id, stored, metadata)
     return stored
+
+
+async def held_at(tx: Tx, tenant: str, holders: Sequence[Row], moment: datetime) -> list[Row]:
+    """The titles among ``holders`` already awarded at ``moment`` (award events' recorded
+    times; an award at the very moment counts as held)."""
+    return [h for h in holders if await tx.awarded_at(tenant, h["application_id"]) <= moment]
 
 
 async def _recheck_nesting(
