@@ -5,14 +5,30 @@ beside the live one while the service keeps running, then, in one transaction ho
 projection's lock, applies the tail that arrived meanwhile and switches the live generation and
 the checkpoint together. Readers always resolve table names through that one row, so they see
 either the old or the new projection, never a half of each.
+
+Only one rebuild of a projection runs at a time, across processes and replicas: two would fill
+the same generation N+1 and apply every event twice. A rebuild holds a lease, a row of
+``projection_rebuilds`` (SQLite has no session locks, so both backends keep it in a table). It is
+claimed under the projection's lock, refused while another owner's heartbeat is younger than
+``LEASE`` and taken over once it is older (a rebuild killed with ``kill -9`` blocks nobody for
+long). Every bulk batch renews the heartbeat in its own transaction and stops if the lease was
+taken over, so a stalled rebuild that wakes up writes nothing more; the swap deletes the lease
+in the transaction that switches the generation; a failed rebuild releases its lease and drops
+its shadow tables.
 """
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from datetime import timedelta
 
+from wuyi_core.clock import SystemClock
 from wuyi_core.db.port import AbstractConnection
+from wuyi_core.errors import Conflict
 from wuyi_core.eventstore.records import StoredEvent
 from wuyi_core.eventstore.store import EventStore, read_all
 
@@ -21,6 +37,36 @@ Progress = Callable[[int, int], None]
 
 _DDL = """CREATE TABLE IF NOT EXISTS projections (
     name TEXT PRIMARY KEY, generation INTEGER NOT NULL, position BIGINT NOT NULL)"""
+_LEASE_DDL = """CREATE TABLE IF NOT EXISTS projection_rebuilds (
+    name TEXT PRIMARY KEY, owner TEXT NOT NULL, started_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL)"""
+
+LEASE = timedelta(seconds=120)
+# Leases are between processes, so they run on wall-clock time, never on a service's clock
+# (which tests and the demo generator set to other days).
+_WALL = SystemClock()
+
+
+def _stamp(delta: timedelta = timedelta()) -> str:
+    """UTC, fixed width: stamps compare as text in SQL on both backends."""
+    return (_WALL.now() - delta).isoformat(timespec="microseconds")
+
+
+class RebuildInProgress(Conflict):
+    """Another rebuild of the projection holds the lease (or took this rebuild's over)."""
+
+    code = "rebuild_in_progress"
+
+    def __init__(self, name: str, owner: str, started_at: str) -> None:
+        super().__init__(
+            f"投影 {name} 正在重建（{owner} 于 {started_at} 开始），请等它完成后再试"
+            f"（{LEASE.seconds} 秒无进展的重建会被接管）",
+            f"projection {name} is already being rebuilt by {owner} (started {started_at}); "
+            f"wait for it to finish (a rebuild silent for {LEASE.seconds} s is taken over)",
+        )
+        self.name = name
+        self.owner = owner
+        self.started_at = started_at
 
 
 class Projection(ABC):
@@ -43,8 +89,8 @@ class Projector:
         self._lock = f"projection:{projection.name}"
 
     async def migrate(self) -> None:
+        await self.store.db.migrate([_DDL, _LEASE_DDL])
         async with self.store.db.transaction(lock=self._lock) as conn:
-            await conn.execute(_DDL)
             if await self._state(conn) is None:
                 await self._create(conn, 1)
                 await conn.execute(
@@ -89,39 +135,110 @@ class Projector:
     ) -> int:
         """Replay the whole log (or ``source``, batches in log order, e.g. the service's topic)
         into a new generation and swap it in; returns events applied. Whatever the source, the
-        tail that arrived meanwhile comes from the log, under the projection's lock."""
+        tail that arrived meanwhile comes from the log, under the projection's lock. Raises
+        ``RebuildInProgress`` while another rebuild holds the lease."""
         if source is not None and self.projection.uses_private:
             raise ValueError(
                 f"projection {self.projection.name} needs private data; rebuild it from the log"
             )
-        async with self.store.db.read() as conn:
+        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        generation = await self._claim(owner)
+        try:
+            applied = await self._fill(owner, generation, progress, source)
+        except BaseException:
+            await self._abandon(owner, generation + 1)
+            raise
+        if progress:
+            progress(applied, applied)
+        return applied
+
+    async def _claim(self, owner: str) -> int:
+        """Take the lease (free, or stale) and create an empty shadow; returns the live
+        generation. One conditional upsert, so a heartbeat renewed meanwhile wins."""
+        async with self.store.db.transaction(lock=self._lock) as conn:
+            claimed = await conn.fetchval(
+                "INSERT INTO projection_rebuilds (name, owner, started_at, heartbeat_at)"
+                " VALUES ($1, $2, $3, $3) ON CONFLICT (name) DO UPDATE SET"
+                " owner = excluded.owner, started_at = excluded.started_at,"
+                " heartbeat_at = excluded.heartbeat_at"
+                " WHERE projection_rebuilds.heartbeat_at < $4 RETURNING owner",
+                self.projection.name,
+                owner,
+                _stamp(),
+                _stamp(LEASE),
+            )
+            if claimed is None:
+                raise await self._refusal(conn)
             generation, _ = await self._must_state(conn)
-        shadow = generation + 1
-        async with self.store.db.transaction() as conn:
-            await self._drop(conn, shadow)
-            await self._create(conn, shadow)
+            await self._drop(conn, generation + 1)
+            await self._create(conn, generation + 1)
+        return generation
+
+    async def _fill(
+        self,
+        owner: str,
+        generation: int,
+        progress: Progress | None,
+        source: AsyncIterator[list[StoredEvent]] | None,
+    ) -> int:
+        shadow = self._names(generation + 1)
         total, position, applied = await self.store.head(), 0, 0
-        batches = source if source is not None else self._log_batches()
-        async for events in batches:  # the bulk, without blocking live catch-up
+        async for events in source or self._log_batches():  # the bulk, not blocking catch-up
             async with self.store.db.transaction() as conn:
-                await self._apply_all(conn, events, self._names(shadow))
+                await self._renew(conn, owner)
+                await self._apply_all(conn, events, shadow)
             position, applied = events[-1].position, applied + len(events)
             if progress:
                 progress(applied, max(total, position))
         async with self.store.db.transaction(lock=self._lock) as conn:
+            if not await self._release(conn, owner):
+                raise await self._refusal(conn)
             while events := await read_all(conn, position, self.batch):  # the tail, under lock
-                await self._apply_all(conn, events, self._names(shadow))
+                await self._apply_all(conn, events, shadow)
                 position, applied = events[-1].position, applied + len(events)
             await conn.execute(
                 "UPDATE projections SET generation = $1, position = $2 WHERE name = $3",
-                shadow,
+                generation + 1,
                 position,
                 self.projection.name,
             )
             await self._drop(conn, generation)
-        if progress:
-            progress(applied, applied)
         return applied
+
+    async def _renew(self, conn: AbstractConnection, owner: str) -> None:
+        """Refresh the heartbeat; a rebuild whose lease was taken over must write no more."""
+        renewed = await conn.fetchval(
+            "UPDATE projection_rebuilds SET heartbeat_at = $1 WHERE name = $2 AND owner = $3"
+            " RETURNING owner",
+            _stamp(),
+            self.projection.name,
+            owner,
+        )
+        if renewed is None:
+            raise await self._refusal(conn)
+
+    async def _release(self, conn: AbstractConnection, owner: str) -> bool:
+        """Delete the lease if ``owner`` still holds it; says whether it did."""
+        released = await conn.fetchval(
+            "DELETE FROM projection_rebuilds WHERE name = $1 AND owner = $2 RETURNING owner",
+            self.projection.name,
+            owner,
+        )
+        return released is not None
+
+    async def _abandon(self, owner: str, shadow: int) -> None:
+        """After a failure: the shadow is this rebuild's to drop only while it holds the lease."""
+        async with self.store.db.transaction(lock=self._lock) as conn:
+            if await self._release(conn, owner):
+                await self._drop(conn, shadow)
+
+    async def _refusal(self, conn: AbstractConnection) -> RebuildInProgress:
+        holder = await conn.fetchrow(
+            "SELECT owner, started_at FROM projection_rebuilds WHERE name = $1",
+            self.projection.name,
+        )
+        owner, started = (holder["owner"], holder["started_at"]) if holder else ("?", "?")
+        return RebuildInProgress(self.projection.name, owner, started)
 
     async def _log_batches(self) -> AsyncIterator[list[StoredEvent]]:
         position = 0
