@@ -49,6 +49,10 @@ def create_worker_app(
         consumer_auto_offset_reset="earliest",
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replication,
+        # A worker killed outright holds its partitions until the broker gives up on it:
+        # seconds, not faust's default minute, so a restarted or another worker takes over.
+        broker_session_timeout=10.0,
+        broker_rebalance_timeout=20.0,
     )
     registry_events = app.topic(
         topic_for("registry", settings.topic_prefix), value_serializer="raw", key_serializer="raw"
