@@ -236,6 +236,7 @@ async def test_kill9_scoring_worker_delists_exactly_once(
     scoring = await Service(url, topic_prefix, "scoring").start()
     holders = await _public(scoring, "honor-list", "holders")
     assert len(holders) >= 2, holders
+    story = await _delistings(url)  # the demo's own story delisted one village already
     villages = [
         row["id"]
         for row in await sql(url, "SELECT id FROM scoring.registry_entities WHERE kind = 'village'")
@@ -243,7 +244,9 @@ async def test_kill9_scoring_worker_delists_exactly_once(
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
     headers = reporting.token("demo")
     titled = [h["entity_id"] for h in holders]
-    due = {round(i * TRIALS / len(titled)): entity for i, entity in enumerate(titled)}
+    due: dict[int, list[str]] = {}  # trial -> the titled entities whose case comes in it
+    for i, entity in enumerate(titled):
+        due.setdefault(i * TRIALS // len(titled), []).append(entity)
 
     async def case_elsewhere(http: httpx.AsyncClient, n: int) -> httpx.Response:
         await asyncio.sleep(0.1)
@@ -259,8 +262,8 @@ async def test_kill9_scoring_worker_delists_exactly_once(
         async with httpx.AsyncClient(base_url=reporting.base, headers=headers) as http:
             for trial in range(TRIALS):
                 worker = scoring.worker()
-                if trial in due:  # the cases that must delist, spread over the trials
-                    body = {"entity_id": due[trial], "kind": "confirmed", "date": today}
+                for entity in due.get(trial, []):  # cases that must delist, spread out
+                    body = {"entity_id": entity, "kind": "confirmed", "date": today}
                     case = await http.post("/reporting/v1/cases", json=body)
                     assert case.status_code == 201, case.text
                 await _random_moment(rng, trial, lambda: _processed(url, "scoring"))
@@ -271,11 +274,13 @@ async def test_kill9_scoring_worker_delists_exactly_once(
         await until(lambda: _all_delisted(scoring, titled), 120, "every titled entity delisted")
         stop(worker)
         failures += await _delisted_at_most_once(url, TRIALS)
-        delisted = await sql(
-            url, "SELECT stream_id FROM scoring.events WHERE type LIKE '%.delisted.%'"
-        )
+        delisted = await _delistings(url) - story
         if len(delisted) != len(holders):
             failures.append(f"{len(delisted)} delistings for {len(holders)} titles")
+        listed = await _public(scoring, "delistings", "delistings")
+        reasons = {d["entity_id"]: d["reason"] for d in listed if d["entity_id"] in titled}
+        if reasons != dict.fromkeys(titled, "case"):
+            failures.append(f"public delisting list: {reasons}")
         failures += await projections_differing(url, "scoring")
     finally:
         await workload.stop()
@@ -296,6 +301,11 @@ async def _public(scoring: Service, path: str, key: str) -> list[dict[str, Any]]
 async def _all_delisted(scoring: Service, titled: list[str]) -> bool:
     holders = {h["entity_id"] for h in await _public(scoring, "honor-list", "holders")}
     return not holders & set(titled)
+
+
+async def _delistings(url: str) -> set[str]:
+    rows = await sql(url, "SELECT event_id FROM scoring.events WHERE type LIKE '%.delisted.%'")
+    return {row["event_id"] for row in rows}
 
 
 async def _delisted_at_most_once(url: str, trial: int) -> list[str]:
