@@ -5,10 +5,22 @@ missed) are many and only move the reporting rule, so the worker follows reporti
 re-evaluates the entities they touched, batched, a tick later (``follow_reports``). A periodic
 sweep catches the flips that only time makes (the 14th clean day). Publishing compares with the
 last published state, so re-evaluating is always safe, also after a crash.
+
+Refreshes race (requests, the report follower, the sweep, replicas), and one working from a
+stale view may publish the opposite of the truth just after the true flip. So a refresh does
+not stop at its own publish: per entity it brings the projections current, evaluates, reads the
+published state, and stops only when they agree; otherwise it appends at the version it read and
+evaluates again, also after losing the append to another writer (``ConcurrencyConflict``).
+Why that converges, given that every change of an input is followed by a refresh: take the last
+publish. Its writer evaluated afresh after it and found agreement (or it would have published
+again). If no input changed after that evaluation began, the last publish is true. If some did,
+the refresh that followed the last such change evaluated every input, read nothing newer than
+the last publish, and stopped only on agreement: the last publish is true again.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from wuyi_contracts.reporting import EligibilityGained, EligibilityLost
@@ -21,6 +33,9 @@ from wuyi_reporting.bootstrap import Reporting
 from wuyi_reporting.domain import eligibility as rules
 from wuyi_reporting.domain.eligibility import Eligibility
 
+log = logging.getLogger(__name__)
+
+ROUNDS = 8  # an entity that never settles is left to the next sweep
 TITLE_KINDS = frozenset(
     {"township", "village", "community", "compound", "unit", "enterprise", "school", "park"}
 )
@@ -62,10 +77,19 @@ async def refresh(
         entity = await rep.reads.entity(tenant, entity_id)
         if entity is None or entity["kind"] not in TITLE_KINDS or entity["closed_at"]:
             continue
+        flips += await _settle(rep, tenant, entity_id, metadata)
+    return flips
+
+
+async def _settle(rep: Reporting, tenant: str, entity_id: str, metadata: EventMetadata) -> int:
+    """Publish until the published state equals a fresh evaluation; returns flips."""
+    flips = 0
+    for _ in range(ROUNDS):
+        await rep.catch_up()
         result, cycle, today = await explain(rep, tenant, entity_id)
         state = await rep.reads.published_state(tenant, entity_id)
         if state is not None and bool(state["eligible"]) == result.eligible:
-            continue
+            return flips
         model = EligibilityGained if result.eligible else EligibilityLost
         event = model(
             entity_id=entity_id,
@@ -74,17 +98,15 @@ async def refresh(
             clean_days=result.clean_days,
             failed_rules=result.failed_rules,
         )
+        version = 0 if state is None else int(state["version"])
         try:
             await rep.write(
-                metadata,
-                tenant,
-                f"eligibility:{entity_id}",
-                0 if state is None else int(state["version"]),
-                [NewEvent(event)],
+                metadata, tenant, f"eligibility:{entity_id}", version, [NewEvent(event)]
             )
             flips += 1
         except ConcurrencyConflict:
-            continue  # another replica published this flip first
+            pass  # published meanwhile, perhaps from a stale view: evaluate again
+    log.warning("eligibility of %s unsettled after %d rounds; left to the sweep", entity_id, ROUNDS)
     return flips
 
 
