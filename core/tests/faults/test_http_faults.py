@@ -20,8 +20,9 @@ from tests.stacks import running_stack
 SECRET = "http-faults-secret-long-enough-for-hs256"
 
 
-def big_checklist(items: int) -> dict[str, object]:
-    """A valid checklist rubric, about 3 MB when items = 20,000."""
+def big_checklist(sections: int) -> dict[str, object]:
+    """A valid checklist rubric (200 items a section, the most a section takes), about 3 MB
+    when sections = 50."""
     return {
         "code": "huge",
         "name": "超大清单",
@@ -30,12 +31,14 @@ def big_checklist(items: int) -> dict[str, object]:
         "pass_mark": 80,
         "sections": [
             {
-                "id": "s",
-                "name": "清单",
+                "id": f"s{s}",
+                "name": f"清单{s}",
                 "items": [
-                    {"id": f"s.{i}", "name": f"检查事项{i:05d}" + "内容" * 50} for i in range(items)
+                    {"id": f"s{s}.{i}", "name": f"检查事项{i:03d}" + "内容" * 48}
+                    for i in range(200)
                 ],
             }
+            for s in range(sections)
         ],
     }
 
@@ -44,7 +47,7 @@ def big_checklist(items: int) -> dict[str, object]:
 async def test_a_rubric_larger_than_the_bus_carries_is_refused_with_413(mode, tmp_path):
     async with running_stack(mode, tmp_path, "unused.") as stack:
         before = await stack.scoring.store.head()
-        body = big_checklist(20_000)
+        body = big_checklist(50)
         response = await stack.post("/scoring/v1/rubrics", body)
         assert response.status_code == 413, response.text
         error = response.json()["error"]
