@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wuyi_core import health, telemetry
 from wuyi_core.auth import Principal, TokenService
-from wuyi_core.db.errors import database_lost
+from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.errors import InvalidInput, Unauthorized, Unavailable, WuyiError
 from wuyi_core.eventstore import EventStore
 from wuyi_core.limits import MAX_BODY_BYTES
@@ -100,10 +100,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
 class DatabaseOutage:
     """A request that failed because the database is out of reach answers 503 with
-    ``Retry-After``: the client may retry; its transaction was rolled back whole."""
+    ``Retry-After``: the client may retry; its transaction was rolled back whole. An error the
+    driver does not name as a lost connection counts too when the database does not answer a
+    trivial query right after it (a server going down mid-request leaves odd errors)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, db: AbstractDatabase) -> None:
         self.app = app
+        self.db = db
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
@@ -116,7 +119,7 @@ class DatabaseOutage:
         try:
             await self.app(scope, receive, tracked)
         except Exception as exc:
-            if scope["type"] != "http" or started or not database_lost(exc):
+            if scope["type"] != "http" or started or not await self._outage(exc):
                 raise
             log.warning("database out of reach: %s: %s", type(exc).__name__, exc)
             outage = Unavailable(
@@ -124,6 +127,14 @@ class DatabaseOutage:
                 "the database is out of reach for now; retry shortly",
             )
             await error_response(outage)(scope, receive, send)
+
+    async def _outage(self, exc: Exception) -> bool:
+        if self.db.lost(exc):
+            return True
+        try:
+            return not await self.db.available()
+        except Exception:
+            return False
 
 
 class BodyLimit:
@@ -231,7 +242,7 @@ def service_app(
         redoc_url=None,
     )
     app.add_middleware(BodyLimit, larger=larger_bodies or {})
-    app.add_middleware(DatabaseOutage)
+    app.add_middleware(DatabaseOutage, db=store.db)
     telemetry.configure()
 
     # FastAPI's own telemetry (on by default with OpenTelemetry installed) makes each request a

@@ -53,6 +53,12 @@ class Supervisor:
         """Run ``loop`` until ``stop`` is set, restarting it after every unexpected end."""
         name = loop_name(loop)
         component = f"loop:{name}"
+        try:
+            await self._supervise(name, component, loop, stop)
+        finally:
+            health.clear(component)  # a stopped loop is no longer this process's problem
+
+    async def _supervise(self, name: str, component: str, loop: Loop, stop: asyncio.Event) -> None:
         failures = 0
         while not stop.is_set():
             task = asyncio.ensure_future(loop(stop))

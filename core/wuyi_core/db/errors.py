@@ -1,7 +1,8 @@
 """Which exceptions mean "the database is out of reach", walked through their causes.
 
-Consumers wait out such an outage instead of parking the event (an outage is not a poison
-event), and the HTTP layer answers 503 with ``Retry-After`` instead of 500.
+Each adapter's ``lost`` uses these. Consumers wait out such an outage instead of parking the
+event (an outage is not a poison event), and the HTTP layer answers 503 with ``Retry-After``
+instead of 500.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def postgres_lost(err: BaseException) -> bool:
             return True
         if isinstance(link, asyncpg.InterfaceError) and "closed" in str(link):
             return True  # "connection is closed": the server went away under the pool
+        if isinstance(link, asyncpg.InternalClientError):
+            return True  # a protocol state broken by a connection that died mid-query
     return False
 
 
@@ -46,7 +49,3 @@ def sqlite_lost(err: BaseException) -> bool:
         isinstance(link, sqlite3.OperationalError) and "locked" in str(link) for link in _chain(err)
     )
 
-
-def database_lost(err: BaseException) -> bool:
-    """Either backend's notion of an outage (for callers that do not hold the database)."""
-    return postgres_lost(err) or sqlite_lost(err)
