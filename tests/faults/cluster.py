@@ -7,7 +7,6 @@ so the load a test puts on the cluster goes on meanwhile.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 from dataclasses import dataclass, field
@@ -16,8 +15,8 @@ from pathlib import Path
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "dev-services"
+from tests.faults.dev_services import SCRIPT, dev_services
+
 NODES = (1, 2, 3)
 
 
@@ -51,22 +50,7 @@ class KafkaCluster:
         )
 
     async def _command(self, *args: str, timeout: float) -> None:
-        process = await asyncio.create_subprocess_exec(
-            str(SCRIPT),
-            *args,
-            env=self._env(),
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        try:
-            async with asyncio.timeout(timeout):
-                _, stderr = await process.communicate()
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-            raise
-        if process.returncode != 0:
-            raise RuntimeError(f"dev-services {' '.join(args)} failed:\n{stderr.decode()[-3000:]}")
+        await dev_services(self._env(), *args, timeout=timeout)
 
     async def kill(self, node: int) -> None:
         """``kill -9`` the node: no controlled shutdown, no flush."""

@@ -7,7 +7,6 @@ awaited, so the load a test puts on it goes on meanwhile.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 from dataclasses import dataclass
@@ -15,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "dev-services"
+from tests.faults.dev_services import SCRIPT, dev_services
 
 
 @dataclass
@@ -42,22 +40,7 @@ class OwnPostgres:
         subprocess.run([str(SCRIPT), "down"], env=self._env(), capture_output=True, timeout=120)
 
     async def _command(self, command: str, timeout: float) -> None:
-        process = await asyncio.create_subprocess_exec(
-            str(SCRIPT),
-            command,
-            env=self._env(),
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        try:
-            async with asyncio.timeout(timeout):
-                _, stderr = await process.communicate()
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-            raise
-        if process.returncode != 0:
-            raise RuntimeError(f"dev-services {command} failed:\n{stderr.decode()[-3000:]}")
+        await dev_services(self._env(), command, timeout=timeout)
 
     async def stop(self) -> None:
         """A fast shutdown: open transactions are rolled back, connections cut."""

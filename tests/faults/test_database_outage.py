@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import subprocess
 import time
 from collections.abc import AsyncIterator
@@ -53,6 +52,7 @@ from tests.faults.ledger import (
 )
 from tests.faults.outage_timeline import Timeline
 from tests.faults.own_postgres import OwnPostgres
+from tests.faults.processes import stop as end
 from tests.faults.record import record
 
 FAULT = "PostgreSQL stopped 30 s under load"
@@ -81,18 +81,6 @@ async def servers(tmp_path: Path) -> AsyncIterator[tuple[OwnPostgres, OwnPostgre
     finally:
         for server in pair:
             server.down()
-
-
-def end(process: subprocess.Popen[Any] | None) -> None:
-    """SIGTERM, then SIGKILL after 30 s."""
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=30)
 
 
 @contextlib.asynccontextmanager
