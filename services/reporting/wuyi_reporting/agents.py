@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -44,6 +46,8 @@ def create_worker_app(
         value_serializer="raw",
         key_serializer="raw",
         store="memory://",
+        # faust keeps table stores there; ours live in memory, so nothing lands in the cwd
+        datadir=str(Path(tempfile.gettempdir()) / "wuyi-faust" / "{conf.id}"),
         web_enabled=False,
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
