@@ -40,6 +40,8 @@ def create_worker_app(
 ) -> faust.App:
     """A faust app whose agents feed ``build()``'s service; ``background`` runs beside them
     (relay, projection followers) until the worker process ends."""
+    datadir = Path(tempfile.gettempdir()) / "wuyi-faust"
+    datadir.mkdir(exist_ok=True)  # faust makes only the last folder of the path
     app = faust.App(
         f"{settings.topic_prefix}wuyi-reporting-worker",
         broker=f"kafka://{settings.kafka_bootstrap}",
@@ -47,7 +49,7 @@ def create_worker_app(
         key_serializer="raw",
         store="memory://",
         # faust keeps table stores there; ours live in memory, so nothing lands in the cwd
-        datadir=str(Path(tempfile.gettempdir()) / "wuyi-faust" / "{conf.id}"),
+        datadir=str(datadir / "{conf.id}"),
         web_enabled=False,
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
