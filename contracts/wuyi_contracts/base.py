@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 class EventData(BaseModel):
     """Data of one immutable, versioned event. Nothing personal belongs here: it is public."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     service: ClassVar[str]
     aggregate: ClassVar[str]

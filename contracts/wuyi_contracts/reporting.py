@@ -18,7 +18,7 @@ Count = int
 
 
 class _Counts(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class KeyPopulations(_Counts):
@@ -62,7 +62,7 @@ class ReportCounts(_Counts):
 class Rollup(BaseModel):
     """A level-2 grid's view of its level-3 children at submission time (汇总)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     expected: int
     received: int

@@ -24,7 +24,7 @@ RejectStage = Literal["township_review", "county_evaluation", "public_notice"]
 
 
 class _Value(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 PhaseStep = Literal["self_assessment", "submission", "township_review", "county_evaluation"]

@@ -51,15 +51,24 @@ _ZH_BY_TYPE = {
     "bool_parsing": "必须是布尔值",
     "greater_than_equal": "数值过小",
     "less_than_equal": "数值过大",
+    "finite_number": "必须是有限的数字（不能是 NaN 或无穷大）",
+    "date_window": "日期不在合理范围内（2019-12-01 至 2100-12-31）",
+    "date_from_datetime_parsing": "必须是日期（YYYY-MM-DD）",
+    "date_parsing": "必须是日期（YYYY-MM-DD）",
     "json_invalid": "请求体不是合法的 JSON",
     "model_attributes_type": "格式不正确",
     "dict_type": "必须是对象",
 }
 
 
+_UNION_TAGS = frozenset({"float", "int", "bool", "str"})
+
+
 def validation_error(exc: RequestValidationError) -> InvalidInput:
     first: dict[str, Any] = exc.errors()[0]
     loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    while loc and loc[-1] in _UNION_TAGS:  # pydantic names the union branch it tried last
+        loc.pop()
     field = ".".join(loc) or None
     zh = _ZH_BY_TYPE.get(first.get("type", ""), "输入不合法")
     en = first.get("msg", "invalid input")

@@ -21,7 +21,8 @@ Phone = Annotated[
 
 
 class Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and Infinity are no numbers a person means, and would be kept in a hash-chained event
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ContactIn(Command):

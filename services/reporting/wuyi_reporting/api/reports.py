@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter
 from wuyi_core.http import CorrelationId, CurrentPrincipal
+from wuyi_core.limits import PlausibleDate
 
 from wuyi_reporting.api.deps import ReportingDep
 from wuyi_reporting.application import commands as c
@@ -41,7 +41,7 @@ async def submit(
 
 @router.get("/grid-reports/rollup")
 async def rollup(
-    grid_id: str, date: dt.date, rep: ReportingDep, who: CurrentPrincipal
+    grid_id: str, date: PlausibleDate, rep: ReportingDep, who: CurrentPrincipal
 ) -> dict[str, Any]:
     """What a level-2 grid's level-3 children have reported so far (汇总)."""
     await known_grid(rep.reads, who.tenant, grid_id)
@@ -51,7 +51,7 @@ async def rollup(
 
 @router.get("/grid-reports/{grid_id}/{date}")
 async def get_report(
-    grid_id: str, date: dt.date, rep: ReportingDep, who: CurrentPrincipal
+    grid_id: str, date: PlausibleDate, rep: ReportingDep, who: CurrentPrincipal
 ) -> dict[str, Any]:
     """A grid's report of a day: received, on time, missed, corrections."""
     await known_grid(rep.reads, who.tenant, grid_id)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from wuyi_core.http import CurrentPrincipal
+from wuyi_core.limits import PlausibleDate
 
 from wuyi_reporting.api.deps import ReportingDep
 from wuyi_reporting.application import completeness as views
@@ -41,9 +41,9 @@ async def completeness(
     who: CurrentPrincipal,
     entity_id: str | None = None,
     grid_id: str | None = None,
-    date: dt.date | None = None,
-    first: Annotated[dt.date | None, Query(alias="from")] = None,
-    last: Annotated[dt.date | None, Query(alias="to")] = None,
+    date: PlausibleDate | None = None,
+    first: Annotated[PlausibleDate | None, Query(alias="from")] = None,
+    last: Annotated[PlausibleDate | None, Query(alias="to")] = None,
 ) -> dict[str, Any]:
     """Expected, received and on-time reports (DHIS2 rates), with the missing grids."""
     return await views.completeness(rep, who, entity_id, grid_id, first or date, last or date)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from wuyi_contracts.reporting import CaseKind, ReportCounts
+from wuyi_core.limits import PlausibleDate
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 class Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and Infinity are no numbers a person means, and would be kept in a hash-chained event
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ChangeSettings(Command):
@@ -25,7 +26,7 @@ class ChangeSettings(Command):
 
 class SubmitGridReport(Command):
     grid_id: str
-    date: dt.date
+    date: PlausibleDate
     zero: bool
     counts: ReportCounts | None = None
 
@@ -33,7 +34,7 @@ class SubmitGridReport(Command):
 class ReportCase(Command):
     entity_id: str
     kind: CaseKind
-    date: dt.date
+    date: PlausibleDate
     count: int = Field(default=1, ge=1, le=100000)
 
 

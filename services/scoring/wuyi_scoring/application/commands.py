@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -15,6 +14,7 @@ from wuyi_contracts.scoring import (
     Phase,
     Quotas,
 )
+from wuyi_core.limits import PlausibleDate
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -25,7 +25,8 @@ Scores = Annotated[dict[str, float | bool], Field(max_length=500)]
 
 
 class Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and Infinity are no numbers a person means, and would be kept in a hash-chained event
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class LaunchCampaign(Command):
@@ -48,8 +49,8 @@ class LaunchCampaign(Command):
 
 class OpenBatch(Command):
     name: Short
-    opens_on: dt.date
-    closes_on: dt.date
+    opens_on: PlausibleDate
+    closes_on: PlausibleDate
 
     @model_validator(mode="after")
     def _closes_after_opening(self) -> OpenBatch:
@@ -127,7 +128,7 @@ class SpotCheck(Command):
 
 
 class OrderRectification(Command):
-    due_on: dt.date | None = None
+    due_on: PlausibleDate | None = None
     note: Text
 
 
