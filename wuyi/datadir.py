@@ -3,6 +3,10 @@
 The lock is an OS file lock held by ``wuyi up`` for its lifetime, so a second ``wuyi up`` on the
 same folder stops with a clear message instead of running two writers' background loops; the
 lock dies with the process, so a killed server never leaves a stale lock behind.
+
+The folder holds contacts and complaint texts, so only its owner may enter it (0700) and read
+its databases (0600, which SQLite gives its -wal and -shm files too); a folder made before
+this rule is tightened when it is next opened.
 """
 
 from __future__ import annotations
@@ -24,11 +28,19 @@ class DataDir:
         self._lock: IO[str] | None = None
 
     def ensure(self) -> DataDir:
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.path.chmod(0o700)
         return self
 
     def database(self, service: str) -> Path:
-        return self.path / f"{service}.db"
+        """The service's SQLite file, created (or tightened) owner-only before SQLite opens it."""
+        file = self.path / f"{service}.db"
+        if not file.exists():
+            os.close(os.open(file, os.O_WRONLY | os.O_CREAT, 0o600))
+        for part in (file, file.with_name(f"{file.name}-wal"), file.with_name(f"{file.name}-shm")):
+            if part.exists():
+                part.chmod(0o600)
+        return file
 
     def jwt_secret(self) -> str:
         """The deployment's signing secret, generated (mode 600) on first use."""
