@@ -2,21 +2,29 @@
 
 A scope is an entity id: the holder may act on that entity and everything under it. Whether an
 entity lies under a scope is the jurisdiction tree's business, so services pass that check in.
+
+A token lives ``TOKEN_HOURS`` hours, names its audience (``aud``) and carries an id (``jti``).
+Verification requires issuer, audience, expiry and subject, and checks every claim's type: a
+claim of the wrong shape (a list where the tenant belongs) is a 401, never a 500.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
 import jwt
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.errors import Forbidden, Unauthorized
 
 ISSUER = "wuyi"
+AUDIENCE = "wuyi-api"
+TOKEN_HOURS = 8
 
 
 class Role(StrEnum):
@@ -35,6 +43,17 @@ class Principal:
     scope: str | None  # None: the whole tenant (county roles only)
 
 
+class _Claims(BaseModel):
+    """What a verified token must carry, each claim of its own type (no coercion)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    sub: StrictStr = Field(min_length=1, max_length=200)
+    tenant: StrictStr = Field(min_length=1, max_length=64)
+    role: Role
+    scope: StrictStr | None = Field(default=None, min_length=1, max_length=64)
+
+
 class TokenService:
     def __init__(self, secret: str, clock: Clock | None = None) -> None:
         if len(secret) < 32:
@@ -48,11 +67,13 @@ class TokenService:
         role: Role,
         scope: str | None,
         sub: str,
-        ttl: timedelta = timedelta(days=30),
+        ttl: timedelta = timedelta(hours=TOKEN_HOURS),
     ) -> str:
         now = self._clock.now()
         claims = {
             "iss": ISSUER,
+            "aud": AUDIENCE,
+            "jti": str(uuid.uuid4()),
             "sub": sub,
             "tenant": tenant,
             "role": role.value,
@@ -64,20 +85,18 @@ class TokenService:
 
     def verify(self, token: str) -> Principal:
         try:
-            claims = jwt.decode(
-                token,
-                self._secret,
-                algorithms=["HS256"],
-                issuer=ISSUER,
-                options={"require": ["exp", "sub", "iss"]},
+            claims = _Claims.model_validate(
+                jwt.decode(
+                    token,
+                    self._secret,
+                    algorithms=["HS256"],
+                    issuer=ISSUER,
+                    audience=AUDIENCE,
+                    options={"require": ["exp", "sub", "iss", "aud"]},
+                )
             )
-            return Principal(
-                sub=claims["sub"],
-                tenant=claims["tenant"],
-                role=Role(claims["role"]),
-                scope=claims.get("scope"),
-            )
-        except (jwt.PyJWTError, KeyError, ValueError) as err:
+            return Principal(claims.sub, claims.tenant, claims.role, claims.scope)
+        except (jwt.PyJWTError, ValidationError) as err:
             raise Unauthorized(
                 "登录凭证无效或已过期，请重新获取令牌", f"invalid or expired token: {err}"
             ) from err
