@@ -14,6 +14,7 @@ readiness.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
@@ -207,9 +208,22 @@ def current_principal(
     return tokens.verify(credentials.credentials)
 
 
+_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
+
+
 def correlation_id(request: Request) -> str:
-    """The caller's ``X-Correlation-ID``, or a new one: it links a request to its events."""
-    return request.headers.get("x-correlation-id") or str(uuid.uuid4())
+    """The caller's ``X-Correlation-ID``, or a new one: it links a request to its events and
+    is kept in their metadata for good, so it is bounded (128 characters of an id's alphabet)."""
+    given = request.headers.get("x-correlation-id")
+    if given is None:
+        return str(uuid.uuid4())
+    if not _CORRELATION_ID.fullmatch(given):
+        raise InvalidInput(
+            "X-Correlation-ID 须为 1–128 个字母、数字或 ._:/+=- 字符",
+            "X-Correlation-ID must be 1-128 characters of letters, digits or ._:/+=-",
+            "X-Correlation-ID",
+        )
+    return given
 
 
 def if_match(request: Request) -> int | None:

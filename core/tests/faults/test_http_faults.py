@@ -84,3 +84,23 @@ async def test_a_database_outage_answers_503_with_retry_after_and_not_ready():
         await drop_schema(db)
         await db.close()
         await proxy.cut()
+
+
+async def test_a_huge_or_odd_correlation_id_is_refused_before_anything_is_kept(tmp_path):
+    """A 60 KB X-Correlation-ID used to be kept for good in event metadata (issue #9)."""
+    async with running_stack("sqlite", tmp_path, "unused.") as stack:
+        county = {"name": "宁化县", "kind": "county"}
+        for bad in ("x" * 60_000, "a;b", "a b", "<script>"):
+            response = await stack.http.post(
+                "/registry/v1/entities",
+                json=county,
+                headers={**stack.auth(), "X-Correlation-ID": bad},
+            )
+            assert response.status_code == 422, response.text
+            assert response.json()["error"]["field"] == "X-Correlation-ID"
+        good = await stack.http.post(
+            "/registry/v1/entities",
+            json=county,
+            headers={**stack.auth(), "X-Correlation-ID": "req-2026.12.01:abc"},
+        )
+        assert good.status_code == 201, good.text
