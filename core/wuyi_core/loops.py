@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from wuyi_core.http import SecurityHeaders, install_error_handlers
 from wuyi_core.projection import Projector
 from wuyi_core.supervision import Loop, NamedLoop, Supervisor, named
 
@@ -64,6 +65,8 @@ def root_app(title: str, mounts: dict[str, FastAPI], loops: Sequence[Loop]) -> F
             yield
 
     root = FastAPI(title=title, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    install_error_handlers(root)  # an unknown path answers with the standard error body
+    root.add_middleware(SecurityHeaders)
     for prefix, app in mounts.items():
         root.mount(prefix, app)
     return root

@@ -6,12 +6,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from wuyi_core.http import install_error_handlers
 
 STATIC = Path(__file__).parent / "static"
 
 
 def create_dashboard(services: list[str]) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    install_error_handlers(app)  # a missing page answers with the standard error body
 
     @app.get("/services.json", include_in_schema=False)
     async def service_list() -> dict[str, list[str]]:
