@@ -48,4 +48,3 @@ def sqlite_lost(err: BaseException) -> bool:
     return any(
         isinstance(link, sqlite3.OperationalError) and "locked" in str(link) for link in _chain(err)
     )
-
