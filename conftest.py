@@ -97,3 +97,11 @@ async def wait_for_http(url: str, timeout: float = 30) -> None:
             if asyncio.get_running_loop().time() > deadline:
                 pytest.fail(f"{url} did not answer within {timeout}s")
             await asyncio.sleep(0.2)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Every fault test's outcome goes to the fault suite's results (docs/reliability.md)."""
+    if report.when == "call" and "/faults/" in report.nodeid:
+        from tests.faults.record import record
+
+        record("tests", report.nodeid, held=report.passed, seconds=round(report.duration, 1))

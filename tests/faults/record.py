@@ -35,3 +35,9 @@ def record(suite: str, fault: str, **facts: Any) -> None:
 def trials(default: int) -> int:
     """Trials per process kind: ``WUYI_FAULT_TRIALS`` for the long variants."""
     return int(os.environ.get("WUYI_FAULT_TRIALS") or default)
+
+
+def rounds(default: int) -> int:
+    """Kill-and-restart rounds of the broker cluster: ``WUYI_FAULT_ROUNDS`` for the long
+    variants (each round waits out a leader election, so they are counted apart)."""
+    return int(os.environ.get("WUYI_FAULT_ROUNDS") or default)

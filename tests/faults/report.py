@@ -31,6 +31,8 @@ WHAT = {
     "the faust reporting worker and the scoring worker as processes) and started again. "
     "Clients must get 503 with Retry-After, never 500; nothing may be half-written; consumers "
     "must resume by themselves and every replica and projection equal its rebuild.",
+    "tests": "Each test of the suite in this run: the fault tests above and one test per "
+    "kernel defect found (each failed before its fix).",
     "duplicates-and-poison": "Every consumer is fed every event a second time (state must stay "
     "identical, nothing appended); malformed records on a topic (not JSON, no CloudEvents "
     "headers) must be parked while the consumer goes on, and be listed by wuyi dead-letters.",

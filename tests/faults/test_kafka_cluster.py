@@ -29,7 +29,8 @@ from wuyi_core.supervision import Supervisor
 from tests.faults.cluster import KafkaCluster
 from tests.faults.pipeline import Pipeline
 from tests.faults.progress import Progress, troubles
-from tests.faults.record import record, trials
+from tests.faults.record import record
+from tests.faults.record import rounds as broker_rounds
 
 FAULT = "kill -9 one of three brokers under load"
 META = EventMetadata(actor="fault-suite", role="county_admin", correlation_id="kafka-cluster")
@@ -144,7 +145,7 @@ async def test_killing_one_of_three_brokers_under_load_loses_and_doubles_nothing
     loops = [*pipeline.loops(), named("progress", progress.watch)]
     try:
         await pipeline.start()
-        rounds = trials(1)
+        rounds = broker_rounds(1)
         supervisor = Supervisor(backoff=0.2, max_backoff=2)
         async with asyncio.timeout(100 + 40 * rounds), running(loops, supervisor):
             facts |= await under_load(
