@@ -54,6 +54,7 @@ _ZH_BY_TYPE = {
     "greater_than_equal": "数值过小",
     "less_than_equal": "数值过大",
     "finite_number": "必须是有限的数字（不能是 NaN 或无穷大）",
+    "hidden_character": "不能包含控制字符、方向控制符或零宽等不可见字符",
     "date_window": "日期不在合理范围内（2019-12-01 至 2100-12-31）",
     "date_from_datetime_parsing": "必须是日期（YYYY-MM-DD）",
     "date_parsing": "必须是日期（YYYY-MM-DD）",

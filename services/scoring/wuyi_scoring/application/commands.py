@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from wuyi_contracts.registry import EntityKind
 from wuyi_contracts.scoring import (
     Component,
@@ -15,9 +22,14 @@ from wuyi_contracts.scoring import (
     Quotas,
 )
 from wuyi_core.limits import PlausibleDate
+from wuyi_core.text import clean_name
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Short = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(clean_name),
+]
 Evidence = Annotated[
     list[Annotated[str, StringConstraints(min_length=1, max_length=500)]], Field(max_length=50)
 ]
