@@ -117,9 +117,11 @@ class GridReportCorrected(_ReportEvent):
 
 
 class GridReportMissed(_ReportEvent):
-    """No report by the deadline: a recorded fact, once per grid and day."""
+    """No report by the deadline: a recorded fact, once per grid and day. It names the parent
+    grid, whose leader a miss is escalated to (seed 004: level 3 reports to level 2)."""
 
     event: ClassVar[str] = "missed"
+    parent_grid_id: str | None = None
 
 
 class _CaseEvent(EventData):

@@ -63,3 +63,13 @@ async def test_a_late_report_after_a_missed_one_is_received_but_not_on_time(stac
     await sweep_missed(stack.reporting)
     late = (await stack.report(town["g3a"])).json()
     assert (late["received"], late["missed"], late["on_time"]) == (True, True, False)
+
+
+async def test_a_missed_report_names_the_parent_grid_it_escalates_to(stack, town):
+    """Seed 004: 三级网格长每天下午5点前向二级网格长汇报 — a level-3 miss goes up to its level-2
+    grid's leader, so the recorded fact names that grid (issue #9, "Escalation")."""
+    stack.move_to(17, 1)
+    await sweep_missed(stack.reporting)
+    today = [e for e in await missed_events(stack) if e.data["date"] == str(stack.day)]
+    parents = {e.data["grid_id"]: e.data["parent_grid_id"] for e in today}
+    assert parents[town["g3a"]] == town["g2"] and parents[town["g3b"]] == town["g2"]

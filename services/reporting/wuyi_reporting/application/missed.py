@@ -68,6 +68,7 @@ async def _record(
         level=grid["level"],
         date=day,
         deadline=deadline,
+        parent_grid_id=grid["parent_grid_id"],
     )
     try:
         await rep.write(
