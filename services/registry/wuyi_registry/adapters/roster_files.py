@@ -1,12 +1,18 @@
 """Reading roster files (工作底册): CSV (UTF-8, with or without BOM, or GB18030) and XLSX.
 
 Headers may be English or Chinese; both map to the same column names.
+
+A roster is bounded before it is read whole: at most ``MAX_ROWS`` rows and ``MAX_COLUMNS``
+columns, counting what an XLSX sheet *declares* (its dimension) and not only the cells it holds,
+and at most ``MAX_UNPACKED`` bytes once unzipped, so a small crafted file cannot make the server
+build a sheet of a million rows.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 from openpyxl import load_workbook
 from wuyi_core.errors import InvalidInput
@@ -37,6 +43,9 @@ HEADERS = {
 }
 
 Rows = list[tuple[int, dict[str, str]]]
+MAX_ROWS = 20_000
+MAX_COLUMNS = 40
+MAX_UNPACKED = 64 * 1024 * 1024
 
 
 def read_roster(filename: str, content: bytes) -> Rows:
@@ -51,6 +60,7 @@ def read_roster(filename: str, content: bytes) -> Rows:
         )
     if not table:
         raise InvalidInput("文件为空", "the file is empty", "file")
+    _within_bounds(len(table), max(len(row) for row in table))
     columns = [
         HEADERS.get(str(h or "").strip().lower(), HEADERS.get(str(h or "").strip(), ""))
         for h in table[0]
@@ -82,10 +92,15 @@ def _csv(content: bytes) -> list[list[str]]:
         raise InvalidInput(
             "无法识别文件编码（请用 UTF-8）", "unreadable encoding; use UTF-8", "file"
         )
-    return [row for row in csv.reader(io.StringIO(text))]
+    table = []
+    for row in csv.reader(io.StringIO(text)):
+        table.append(row)
+        _within_bounds(len(table), len(row))
+    return table
 
 
 def _xlsx(content: bytes) -> list[list[str]]:
+    _unpacked_within_bounds(content)
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
     except Exception as err:
@@ -94,7 +109,32 @@ def _xlsx(content: bytes) -> list[list[str]]:
         ) from err
     if sheet is None:
         return []
+    _within_bounds(sheet.max_row or 0, sheet.max_column or 0)  # what the sheet declares
     return [
         ["" if cell is None else str(cell) for cell in row]
-        for row in sheet.iter_rows(values_only=True)
+        for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True)
     ]
+
+
+def _unpacked_within_bounds(content: bytes) -> None:
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    except zipfile.BadZipFile as err:
+        raise InvalidInput("无法读取 Excel 文件", f"not an XLSX file: {err}", "file") from err
+    if unpacked > MAX_UNPACKED:
+        raise InvalidInput(
+            f"Excel 文件解压后超过 {MAX_UNPACKED // 2**20} MB，请拆分后分批导入",
+            f"the XLSX unpacks to more than {MAX_UNPACKED // 2**20} MB; split it",
+            "file",
+        )
+
+
+def _within_bounds(rows: int, columns: int) -> None:
+    if rows > MAX_ROWS + 1 or columns > MAX_COLUMNS:  # + 1: the header row
+        raise InvalidInput(
+            f"文件过大：最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列（该文件为 {rows} 行、{columns} 列），"
+            "请拆分后分批导入",
+            f"file too large: at most {MAX_ROWS} rows and {MAX_COLUMNS} columns "
+            f"(this one declares {rows} rows, {columns} columns); split it",
+            "file",
+        )

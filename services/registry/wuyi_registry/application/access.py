@@ -19,6 +19,17 @@ def authorize_write(principal: Principal, lineage: Sequence[str]) -> None:
     require(principal, WRITERS, lineage)
 
 
+def authorize_roster_writer(principal: Principal) -> None:
+    """The role check alone, before anything of an upload is read; each row then passes
+    ``authorize_write`` for its own place in the tree."""
+    if principal.role not in WRITERS:
+        allowed = ", ".join(sorted(r.value for r in WRITERS))
+        raise Forbidden(
+            f"角色 {principal.role.value} 无权导入工作底册（允许：{allowed}）",
+            f"role {principal.role.value} may not import rosters (allowed: {allowed})",
+        )
+
+
 def authorize_root(principal: Principal) -> None:
     if principal.role != Role.COUNTY_ADMIN:
         raise Forbidden(
