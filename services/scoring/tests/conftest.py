@@ -149,7 +149,12 @@ async def advance(
     Moves the clock past the notice window when it awards."""
     seed = await rubric(stack, campaign["rubric_id"])
     admin = {"role": "entity_admin", "scope": entity_id}
-    township = {"role": "township_reviewer", "scope": town_id}
+    # a township's own application is reviewed a level up (nobody reviews their own)
+    township = (
+        {"role": "county_evaluator"}
+        if entity_id == town_id
+        else {"role": "township_reviewer", "scope": town_id}
+    )
     county = {"role": "county_evaluator"}
     opened = await stack.post(
         "/scoring/v1/applications",

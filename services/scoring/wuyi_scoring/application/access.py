@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from wuyi_core.auth import Principal, Role, require
 from wuyi_core.db.port import Row
-from wuyi_core.errors import InvalidInput
+from wuyi_core.errors import Forbidden, InvalidInput
 
 from wuyi_scoring.adapters.tx import Tx
 from wuyi_scoring.domain.application import ApplicationState
@@ -43,6 +43,20 @@ async def acting_on(
     ``command`` (403, then 409 naming the state)."""
     app = await tx.application(who.tenant, application_id)
     await authorize(tx, who, roles, app.entity_id)
+    app.expect(command)
+    return app
+
+
+async def reviewing(tx: Tx, who: Principal, application_id: str, command: str) -> ApplicationState:
+    """A township-level review step (初审, 推荐). Nobody reviews their own application: the
+    reviewer's scope must lie above the applicant, never be the applicant itself, and a
+    township's own application (无疫乡镇) goes to the level above, the county's evaluators."""
+    app = await tx.application(who.tenant, application_id)
+    entity, lineage = await known_entity(tx, who.tenant, app.entity_id)
+    roles = COUNTY if entity["kind"] == "township" else TOWNSHIP
+    if who.scope == app.entity_id:
+        raise Forbidden("不能审核本单位自己的申报", "nobody reviews their own application")
+    require(who, roles, lineage[1:])  # ancestors only
     app.expect(command)
     return app
 

@@ -23,10 +23,10 @@ from wuyi_scoring.adapters.tx import Tx
 from wuyi_scoring.application import commands as c
 from wuyi_scoring.application.access import (
     APPLICANTS,
-    TOWNSHIP,
     acting_on,
     authorize,
     known_entity,
+    reviewing,
 )
 from wuyi_scoring.application.assessing import assessed, check_eligible, check_phase, note
 from wuyi_scoring.application.views import application_view
@@ -137,7 +137,7 @@ async def township_review(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.TownshipReview
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await acting_on(tx, who, application_id, TOWNSHIP, "township_review")
+        app = await reviewing(tx, who, application_id, "township_review")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         await check_phase(tx, who.tenant, campaign, "township_review")
         approved = cmd.decision == "approve"
@@ -157,7 +157,7 @@ async def recommend(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Recommend
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await acting_on(tx, who, application_id, TOWNSHIP, "recommend")
+        app = await reviewing(tx, who, application_id, "recommend")
         event = ApplicationRecommended(application_id=application_id)
         await tx.record(
             who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
