@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from wuyi_contracts.base import EventData
 from wuyi_contracts.registry import EntityKind
+from wuyi_contracts.reporting import CaseKind
 from wuyi_contracts.rubric import RubricBody
 
 InspectionKind = Literal["open", "unannounced"]  # 明查 / 暗访
@@ -46,10 +47,16 @@ class Quotas(_Value):
     per_county_by_kind: dict[EntityKind, int] = Field(default_factory=dict)
 
 
-class DelistingRules(_Value):
-    """When a title falls besides a case: verified complaints in a window, or a rectification
-    order left undone past its deadline."""
+_CONFIRMED: list[CaseKind] = ["confirmed"]
 
+
+class DelistingRules(_Value):
+    """When a title falls: a case of one of ``case_kinds`` (seed 001 篇二: 原达标小区新增确诊病例,
+    立即摘牌 — confirmed cases by default; contacts count for reporting's 14-day rule, not
+    here), verified complaints in a window, or a rectification order left undone past its
+    deadline."""
+
+    case_kinds: list[CaseKind] = Field(default_factory=lambda: _CONFIRMED[:], min_length=1)
     complaints_threshold: int = Field(default=3, ge=1, le=1000)
     complaints_window_days: int = Field(default=30, ge=1, le=365)
     rectification_days: int = Field(default=15, ge=1, le=365)

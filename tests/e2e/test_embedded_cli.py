@@ -233,7 +233,7 @@ async def test_a_case_reported_to_the_running_server_delists_its_village_at_once
         today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
         case = await public.post(
             "/reporting/v1/cases",
-            json={"entity_id": target, "kind": "asymptomatic", "date": today},
+            json={"entity_id": target, "kind": "confirmed", "date": today},
             headers=token(data),
         )
         assert case.status_code == 201, case.text

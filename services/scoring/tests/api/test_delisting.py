@@ -33,7 +33,7 @@ async def test_new_case_under_a_titled_township_delists_the_compound_and_the_tow
     assert await holders(stack) == {a, b, county["town"]}
 
     await stack.created(
-        "/reporting/v1/cases", {"entity_id": a, "kind": "asymptomatic", "date": str(day(10))}
+        "/reporting/v1/cases", {"entity_id": a, "kind": "confirmed", "date": str(day(10))}
     )
     [compound_loss] = await delisted(stack, a)
     [town_loss] = await delisted(stack, county["town"])
@@ -192,3 +192,32 @@ async def titled_township(stack, county: dict, compounds: dict) -> None:
     )
     await eligible_in_scoring(stack, county["town"])
     await advance(stack, townships, county["town"], county["town"])
+
+
+async def test_only_the_case_kinds_the_campaign_names_delist(stack):
+    """Seed 001 篇二: 原达标小区新增确诊病例,立即摘牌 — a confirmed case delists by default; a
+    secondary contact counts for the 14-day rule but takes no title (issue #9); a campaign may
+    name more kinds."""
+    county = await build_county(stack, compounds=2)
+    a, b = county["compounds"]
+    default = await launch(stack)
+    wider = await launch(
+        stack, title="含无症状", delisting={"case_kinds": ["confirmed", "asymptomatic"]}
+    )
+    await advance(stack, default, a, county["town"])
+    await advance(stack, wider, b, county["town"])
+    for entity in (a, b):
+        for kind in ("secondary_contact", "close_contact"):
+            body = {"entity_id": entity, "kind": kind, "date": str(day(10))}
+            await stack.created("/reporting/v1/cases", body)
+    await stack.created(
+        "/reporting/v1/cases", {"entity_id": b, "kind": "asymptomatic", "date": str(day(10))}
+    )
+    [lost] = await delisted(stack, b)
+    assert lost["reason"] == "case"
+    assert await holders(stack) == {a}  # contacts took nothing; asymptomatic only where named
+    await stack.created(
+        "/reporting/v1/cases", {"entity_id": a, "kind": "confirmed", "date": str(day(10))}
+    )
+    await delisted(stack, a)
+    assert await holders(stack) == set()

@@ -1,6 +1,7 @@
 """The delisting policy: scoring's reaction to reporting's events.
 
-- ``CaseReported`` in an entity delists, at once, every title held by that entity or any entity
+- ``CaseReported`` of a kind its campaign delists for (``DelistingRules.case_kinds``,
+  confirmed cases by default) delists, at once, every title held by that entity or any entity
   above it (a case in a compound takes the village's and the township's titles too); the case
   event is the delisting's cause.
 - ``ComplaintVerified`` delists a titled entity whose verified complaints in the campaign's
@@ -92,7 +93,11 @@ async def _case_reported(tx: Tx, envelope: Envelope) -> None:
         held = await held_at(tx, tenant, held, lifted_at)
     # Widest title first: each falls for the case itself, not as a consequence of another.
     held.sort(key=lambda h: -lineage.index(h["entity_id"]))
+    kind = envelope.data["kind"]
     for holder in held:
+        campaign = await tx.campaign(tenant, holder["campaign_id"])
+        if kind not in campaign.delisting.case_kinds:  # the campaign's rule, not every case
+            continue
         await delist(
             tx,
             tenant,
