@@ -64,13 +64,17 @@ async def tell(
     outbreak: dict[str, str] = {}
     for n in range(days):
         day = start + timedelta(days=n)
+        due = []
         for i, (village, grid) in enumerate(placed):
             result = outcome(village, i - _first_of(placed, village), n)
             if result == "missing":
                 continue
             deadline = time(17 if grid["level"] == 3 else 18)
             hour = deadline.hour - 1 if result == "on_time" else deadline.hour + 1
-            clock.set(datetime.combine(day, time(hour, (i * 7) % 60), zone))
+            due.append((datetime.combine(day, time(hour, (i * 7) % 60), zone), i, grid))
+        # In the order of the day: a level-2 report rolls up what its level-3 grids sent before.
+        for moment, i, grid in sorted(due, key=lambda d: (d[0], d[1])):
+            clock.set(moment)
             member = Principal(f"grid-member-{i}", tenant, Role.GRID_MEMBER, grid["id"])
             cmd = commands.SubmitGridReport(grid_id=grid["id"], date=day, zero=True)
             await reports.submit_report(rep, member, cid, cmd)

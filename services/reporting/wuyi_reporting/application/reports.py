@@ -16,7 +16,7 @@ from wuyi_reporting.application.access import REPORTERS, known_grid
 from wuyi_reporting.application.days import expected_on
 from wuyi_reporting.application.missed import report_id
 from wuyi_reporting.bootstrap import Reporting
-from wuyi_reporting.domain.counts import check_report, sum_counts
+from wuyi_reporting.domain.counts import check_report, check_rollup_zero, sum_counts
 
 SUBMITTED = GridReportSubmitted.event_type()
 
@@ -37,6 +37,7 @@ async def submit_report(
     settings.check_report_date(cmd.date, now)
     check_report(cmd.zero, cmd.counts)
     rollup = await rollup_of(rep, who.tenant, cmd.grid_id, cmd.date) if grid["level"] == 2 else None
+    check_rollup_zero(cmd.zero, rollup)
     rid = report_id(cmd.grid_id, cmd.date)
     common = dict(
         report_id=rid,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wuyi_contracts.reporting import Abnormal, KeyPopulations, NewCases, ReportCounts
+from wuyi_contracts.reporting import Abnormal, KeyPopulations, NewCases, ReportCounts, Rollup
 from wuyi_core.errors import InvalidInput
 
 
@@ -34,6 +34,22 @@ def check_report(zero: bool, counts: ReportCounts | None) -> None:
                 f"{name}（{value}）不能超过常住人口（{limit}）",
                 f"{name} ({value}) exceeds resident_population ({limit})",
                 f"counts.{name}",
+            )
+
+
+def check_rollup_zero(zero: bool, rollup: Rollup | None) -> None:
+    """Seed 004: 二级网格长每天下午6点前向一级网格长汇报 — a level-2 report passes its level-3
+    grids' reports up, so it cannot say "nothing abnormal" over children that reported
+    abnormal findings or new cases."""
+    if zero and rollup is not None:
+        found = _total(rollup.totals.abnormal) + _total(rollup.totals.new_cases)
+        if found:
+            raise InvalidInput(
+                f"下级网格今日报告了 {found} 项异常或新增病例，"
+                "二级网格不能报零报告，请填写汇总统计数",
+                f"the level-3 grids below reported {found} abnormal findings or new cases "
+                "today; a level-2 zero report cannot pass them up: send the counts",
+                "zero",
             )
 
 
