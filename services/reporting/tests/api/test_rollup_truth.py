@@ -1,7 +1,7 @@
-"""Roll-ups tell the truth (issue #9; seed 004: 三级网格长每天下午5点前向二级网格长汇报…
-二级网格长每天下午6点前向一级网格长汇报): a level-2 grid cannot send a zero report over level-3 reports of
-abnormal findings, and the demo county's level-2 roll-ups count the children that reported
-before them."""
+"""Roll-ups tell the truth (issue #9). Seed 004: 三级网格长每天下午5点前向二级网格长汇报…
+二级网格长每天下午6点前向一级网格长汇报. A level-2 grid cannot send a zero report over
+level-3 reports of abnormal findings, and the demo county's level-2 roll-ups count the
+children that reported before them."""
 
 from __future__ import annotations
 
