@@ -138,6 +138,7 @@ class CaseReported(_CaseEvent):
     kind: CaseKind
     date: date
     count: int = Field(default=1, ge=1)
+    grid_id: str | None = None  # the grid it was reported from, by the grid's own member
 
 
 class CaseLifted(_CaseEvent):

@@ -11,7 +11,12 @@ from wuyi_core.eventstore import EventMetadata, NewEvent
 from wuyi_core.eventstore.records import new_id
 
 from wuyi_reporting.application import commands as c
-from wuyi_reporting.application.access import CASE_REPORTERS, REVIEWERS, known_entity
+from wuyi_reporting.application.access import (
+    CASE_REPORTERS,
+    REVIEWERS,
+    known_entity,
+    known_grid,
+)
 from wuyi_reporting.application.eligibility import refresh_lineage
 from wuyi_reporting.bootstrap import Reporting
 
@@ -20,13 +25,24 @@ async def report_case(
     rep: Reporting, who: Principal, cid: str, cmd: c.ReportCase
 ) -> dict[str, Any]:
     _, lineage = await known_entity(rep.reads, who.tenant, cmd.entity_id)
+    if cmd.grid_id is not None:  # a grid member's scope is its grid: check against the grid's
+        grid, lineage = await known_grid(rep.reads, who.tenant, cmd.grid_id)
+        if grid["entity_id"] != cmd.entity_id:
+            raise InvalidInput(
+                "该网格不属于所报主体", "grid_id: the grid does not belong to entity_id", "grid_id"
+            )
     require(who, CASE_REPORTERS, lineage)
     settings, _ = await rep.reads.settings(who.tenant)
     if cmd.date > settings.local_date(rep.clock.now()):
         raise InvalidInput("病例日期不能是未来", f"{cmd.date} is in the future", "date")
     case_id = new_id()
     event = CaseReported(
-        case_id=case_id, entity_id=cmd.entity_id, kind=cmd.kind, date=cmd.date, count=cmd.count
+        case_id=case_id,
+        entity_id=cmd.entity_id,
+        kind=cmd.kind,
+        date=cmd.date,
+        count=cmd.count,
+        grid_id=cmd.grid_id,
     )
     await rep.write(EventMetadata.of(who, cid), who.tenant, f"case:{case_id}", 0, [NewEvent(event)])
     await refresh_lineage(rep, who.tenant, cmd.entity_id, EventMetadata.of(who, cid))

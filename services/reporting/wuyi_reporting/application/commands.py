@@ -36,6 +36,9 @@ class ReportCase(Command):
     kind: CaseKind
     date: PlausibleDate
     count: int = Field(default=1, ge=1, le=100000)
+    grid_id: str | None = Field(
+        default=None, description="the grid reporting it: a grid member reports within its grid"
+    )
 
 
 class LiftCase(Command):
