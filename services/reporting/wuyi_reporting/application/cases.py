@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from datetime import date
+from typing import Any, get_args
 
-from wuyi_contracts.reporting import CaseLifted, CaseReported
+from wuyi_contracts.reporting import CaseKind, CaseLifted, CaseReported, ReportCounts
 from wuyi_core.auth import Principal, require
-from wuyi_core.errors import Conflict, InvalidInput, NotFound
-from wuyi_core.eventstore import EventMetadata, NewEvent
+from wuyi_core.db.port import Row
+from wuyi_core.errors import ConcurrencyConflict, Conflict, InvalidInput, NotFound
+from wuyi_core.eventstore import EventMetadata, NewEvent, StoredEvent
 from wuyi_core.eventstore.records import new_id
 
 from wuyi_reporting.application import commands as c
@@ -47,6 +50,48 @@ async def report_case(
     await rep.write(EventMetadata.of(who, cid), who.tenant, f"case:{case_id}", 0, [NewEvent(event)])
     await refresh_lineage(rep, who.tenant, cmd.entity_id, EventMetadata.of(who, cid))
     return await case_view(rep, who.tenant, case_id)
+
+
+async def record_reported_cases(
+    rep: Reporting,
+    who: Principal,
+    cid: str,
+    grid: Row,
+    report: StoredEvent,
+    counts: ReportCounts | None,
+    day: date,
+) -> list[str]:
+    """A level-3 daily report that counts new cases is a case signal: each kind counted
+    becomes a case of the grid's entity, caused by the report (its causation id), so
+    eligibility and delisting follow at once. One case per grid, day and kind: a correction
+    that counts the same cases again records nothing new. (Level-2 reports only sum their
+    children's counts, which were recorded where they were counted.)"""
+    if counts is None or grid["level"] != 3:
+        return []
+    metadata = replace(EventMetadata.of(who, cid), causation_id=report.event_id)
+    recorded = []
+    kinds: tuple[CaseKind, ...] = get_args(CaseKind)
+    for kind in kinds:
+        count = getattr(counts.new_cases, kind)
+        if not count:
+            continue
+        case_id = f"{grid['id']}:{day.isoformat()}:{kind}"
+        event = CaseReported(
+            case_id=case_id,
+            entity_id=grid["entity_id"],
+            kind=kind,
+            date=day,
+            count=count,
+            grid_id=grid["id"],
+        )
+        try:
+            await rep.write(metadata, who.tenant, f"case:{case_id}", 0, [NewEvent(event)])
+        except ConcurrencyConflict:  # an earlier submission of this report recorded it
+            continue
+        recorded.append(case_id)
+    if recorded:
+        await refresh_lineage(rep, who.tenant, grid["entity_id"], metadata)
+    return recorded
 
 
 async def lift_case(

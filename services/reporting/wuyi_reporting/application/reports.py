@@ -13,6 +13,7 @@ from wuyi_core.eventstore import EventMetadata, NewEvent
 
 from wuyi_reporting.application import commands as c
 from wuyi_reporting.application.access import REPORTERS, known_grid
+from wuyi_reporting.application.cases import record_reported_cases
 from wuyi_reporting.application.days import expected_on
 from wuyi_reporting.application.missed import report_id
 from wuyi_reporting.bootstrap import Reporting
@@ -60,7 +61,7 @@ async def submit_report(
             else GridReportCorrected(**common, corrects_event_id=first.event_id)
         )
         try:
-            await rep.write(
+            [stored] = await rep.write(
                 EventMetadata.of(who, cid), who.tenant, rid, len(events), [NewEvent(event)]
             )
             break
@@ -68,6 +69,7 @@ async def submit_report(
             continue
     else:
         raise ConcurrencyConflict(rid, None, -1)
+    await record_reported_cases(rep, who, cid, grid, stored, cmd.counts, cmd.date)
     return await report_view(rep, who.tenant, rid)  # eligibility follows (follow_reports)
 
 
