@@ -52,7 +52,8 @@ RESULTS = ROOT / "bench" / "results"
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa: E402
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # noqa: E402
 from wuyi_contracts.catalog import model_for  # noqa: E402
-from wuyi_core.bus.kafka import KafkaBus, topic_history  # noqa: E402
+from wuyi_core.bus.kafka import KafkaBus  # noqa: E402
+from wuyi_core.bus.topic_history import topic_history  # noqa: E402
 from wuyi_core.eventstore import EventMetadata, NewEvent  # noqa: E402
 from wuyi_core.eventstore.records import new_id  # noqa: E402
 from wuyi_core.eventstore.store import APPEND_LOCK  # noqa: E402

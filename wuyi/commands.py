@@ -11,7 +11,8 @@ from rich.progress import Progress
 from rich.table import Table
 from wuyi_core.audit import verify_chains
 from wuyi_core.auth import Principal, Role
-from wuyi_core.bus.kafka import KafkaBus, topic_history
+from wuyi_core.bus.kafka import KafkaBus
+from wuyi_core.bus.topic_history import topic_history
 from wuyi_core.errors import InvalidInput, WuyiError
 from wuyi_core.eventstore.records import StoredEvent, new_id
 from wuyi_core.projection import Projector

@@ -12,7 +12,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from wuyi_core.http import SecurityHeaders, install_error_handlers
+from wuyi_core.http import install_error_handlers
+from wuyi_core.middleware import SecurityHeaders
 from wuyi_core.projection import Projector
 from wuyi_core.supervision import Loop, NamedLoop, Supervisor, named
 

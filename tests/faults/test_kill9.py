@@ -25,7 +25,8 @@ from typing import Any
 
 import httpx
 import pytest
-from wuyi_core.bus.kafka import KafkaBus, topic_history
+from wuyi_core.bus.kafka import KafkaBus
+from wuyi_core.bus.topic_history import topic_history
 
 from conftest import kafka_bootstrap, wuyi_command
 from tests.e2e.test_distributed_registry import Service, fresh_database, register_tree  # noqa: F401

@@ -8,7 +8,8 @@ import asyncio
 from aiokafka import AIOKafkaConsumer
 from wuyi_contracts.envelope import Envelope
 from wuyi_contracts.registry import EntityRenamed
-from wuyi_core.bus.kafka import KafkaBus, topic_history
+from wuyi_core.bus.kafka import KafkaBus
+from wuyi_core.bus.topic_history import topic_history
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
 from wuyi_core.relay import Relay
 

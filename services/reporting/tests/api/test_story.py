@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from wuyi_core.bus.kafka import topic_history
+from wuyi_core.bus.topic_history import topic_history
 from wuyi_reporting.application.eligibility import sweep
 from wuyi_reporting.application.missed import sweep_missed
 

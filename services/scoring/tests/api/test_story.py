@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from wuyi_core.bus.kafka import KafkaBus, topic_history
+from wuyi_core.bus.kafka import KafkaBus
+from wuyi_core.bus.topic_history import topic_history
 
 from tests.stacks import running_stack
 
