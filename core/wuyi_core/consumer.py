@@ -161,16 +161,17 @@ class ConsumerRunner:
         return True
 
     async def _through_outages(self, action: Callable[[], Awaitable[T]]) -> T:
-        """Run ``action``; while it fails because the database is out of reach, wait until the
-        database answers again and run it again, as long as it takes."""
+        """Run ``action``; while it fails and the database does not answer, wait until it
+        answers again and run it again, as long as it takes. What failed is asked of the
+        database itself, not read from the error: a handler's own network call may fail with
+        the same ``OSError`` while the database works, and that is the handler's failure."""
         while True:
             try:
                 return await action()
             except Exception as err:
-                if self.db.lost(err) or not await self._answers():
-                    await self._wait_for_database(err)
-                    continue
-                raise
+                if await self._answers():
+                    raise
+                await self._wait_for_database(err)
 
     async def _answers(self) -> bool:
         try:

@@ -72,3 +72,18 @@ async def test_a_handler_failing_on_a_working_database_is_still_parked(db):
         row = await conn.fetchrow("SELECT event_id, error FROM dead_letters")
     assert row is not None
     assert row["event_id"] == envelope.id and "no such grid" in row["error"]
+
+
+async def test_a_handler_whose_own_network_call_fails_is_parked_not_retried_for_ever(db):
+    """A refused connection of the handler's own (a webhook, say) looks like a database outage
+    by its type; the database answers, so it is the handler's failure: retried, then parked."""
+
+    async def calls_out(envelope: Envelope, conn: AbstractConnection) -> None:
+        raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 9)")
+
+    runner = ConsumerRunner("calls-out", db, None, calls_out, attempts=2, backoff=0.01)
+    await runner.migrate()
+    async with asyncio.timeout(10):
+        await runner.process(Delivery(an_envelope()))
+    async with db.read() as conn:
+        assert "ConnectionRefusedError" in await conn.fetchval("SELECT error FROM dead_letters")
