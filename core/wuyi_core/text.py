@@ -1,6 +1,13 @@
-"""Names as people read them: NFKC-normalized, without control, format (bidirectional overrides,
-zero-width) or private-use characters, so that two names that look alike are one name (and one
-unique key) and no name can hide or reorder what a reviewer sees."""
+"""Text as people read it.
+
+- ``clean_name`` (entity, grid and contact names): NFKC-normalized, so that two names that look
+  alike are one name and one unique key, and without hidden characters.
+- ``visible_text`` (official wording: campaign titles, award titles, document numbers): kept
+  exactly as issued (NFKC would turn 无疫村（社区）'s full-width parentheses into ASCII ones),
+  and without hidden characters.
+
+Hidden characters are control, format (bidirectional overrides, zero-width) and private-use
+characters: they can hide or reorder what a reviewer sees."""
 
 from __future__ import annotations
 
@@ -12,7 +19,10 @@ _HIDDEN = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
 
 
 def clean_name(value: str) -> str:
-    value = unicodedata.normalize("NFKC", value).strip()
+    return visible_text(unicodedata.normalize("NFKC", value).strip())
+
+
+def visible_text(value: str) -> str:
     for char in value:
         if unicodedata.category(char) in _HIDDEN:
             raise PydanticCustomError(

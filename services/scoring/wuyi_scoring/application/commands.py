@@ -22,13 +22,13 @@ from wuyi_contracts.scoring import (
     Quotas,
 )
 from wuyi_core.limits import PlausibleDate
-from wuyi_core.text import clean_name
+from wuyi_core.text import visible_text
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Short = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(clean_name),
+    AfterValidator(visible_text),
 ]
 Evidence = Annotated[
     list[Annotated[str, StringConstraints(min_length=1, max_length=500)]], Field(max_length=50)
