@@ -23,7 +23,9 @@ class OwnPostgres:
     url: str = ""
 
     def _env(self) -> dict[str, str]:
-        return {**os.environ, "WUYI_DEV_DIR": str(self.folder)}
+        # Any free port, never the dev default 55432: a test's servers must not race the
+        # shared one (or each other) for it between choosing a port and binding it.
+        return {**os.environ, "WUYI_DEV_DIR": str(self.folder), "WUYI_DEV_PG_PORT": "0"}
 
     def up(self, timeout: float = 120) -> str:
         """initdb and start it; returns its ``WUYI_DATABASE_URL``."""
