@@ -98,8 +98,8 @@ async def _value(url: str, sql: str, *args: Any) -> Any:
         return None
     try:
         return await conn.fetchval(sql, *args)
-    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-        return None
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError):
+        return None  # InternalClientError: the connection died mid-query as the server stopped
     finally:
         with contextlib.suppress(Exception):
             await conn.close()
