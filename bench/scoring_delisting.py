@@ -53,7 +53,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa:
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # noqa: E402
 from wuyi_contracts.catalog import model_for  # noqa: E402
 from wuyi_core.bus.kafka import KafkaBus  # noqa: E402
-from wuyi_core.bus.topic_history import topic_history  # noqa: E402
+from wuyi_core.bus.topic_history import topic_history, topic_partitions  # noqa: E402
 from wuyi_core.eventstore import EventMetadata, NewEvent  # noqa: E402
 from wuyi_core.eventstore.records import new_id  # noqa: E402
 from wuyi_core.eventstore.store import APPEND_LOCK  # noqa: E402
@@ -353,14 +353,7 @@ async def bare_read(bus: KafkaBus, service: str, fetch_max_wait_ms: int = 500) -
     default ``fetch_max_wait_ms`` (500, as ``topic_history`` reads) the read spends up to that
     long in fetches the broker holds open once partitions reach their end; at 10 ms it shows
     the broker's own pace."""
-    topic = bus.topic(service)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bus.bootstrap)
-    await admin.start()
-    try:
-        [description] = await admin.describe_topics([topic])
-    finally:
-        await admin.close()
-    partitions = [TopicPartition(topic, p["partition"]) for p in description["partitions"]]
+    partitions = await topic_partitions(bus, service)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bus.bootstrap,
         enable_auto_commit=False,

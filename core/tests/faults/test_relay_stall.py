@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from wuyi_core import health, telemetry
 from wuyi_core.bus.kafka import KafkaBus
+from wuyi_core.bus.topic_history import topic_partitions
 from wuyi_core.errors import TooLarge
 from wuyi_core.eventstore import EventMetadata, EventStore
 from wuyi_core.relay import Relay
@@ -22,14 +23,10 @@ pytestmark = pytest.mark.kafka
 
 async def published_ids(bus: KafkaBus) -> list[str]:
     """Every record on the registry topic, repeats included, by event id."""
-    topic = bus.topic("registry")
+    partitions = await topic_partitions(bus, "registry")
     consumer = AIOKafkaConsumer(bootstrap_servers=bus.bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        if not partitions:
-            await consumer._client.force_metadata_update()
-            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
         consumer.assign(partitions)
         ends = await consumer.end_offsets(partitions)
         for tp, offset in (await consumer.beginning_offsets(partitions)).items():

@@ -14,6 +14,18 @@ from wuyi_core.bus.kafka import KafkaBus
 from wuyi_core.eventstore.records import StoredEvent
 
 
+async def topic_partitions(bus: KafkaBus, service: str) -> list[TopicPartition]:
+    """Every partition of a service's topic, as the brokers describe it."""
+    topic = bus.topic(service)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bus.bootstrap)
+    await admin.start()
+    try:
+        [description] = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return [TopicPartition(topic, p["partition"]) for p in description["partitions"]]
+
+
 async def topic_history(
     bus: KafkaBus, service: str, batch: int = 500
 ) -> AsyncIterator[list[StoredEvent]]:
@@ -24,14 +36,7 @@ async def topic_history(
     ``sequence`` as they stream in, holding one fetch per partition rather than the topic: the
     smallest head is taken only while every unfinished partition has one, so anything at or
     below the last taken sequence is such a repeat, and is dropped."""
-    topic = bus.topic(service)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bus.bootstrap)
-    await admin.start()
-    try:
-        [description] = await admin.describe_topics([topic])
-    finally:
-        await admin.close()
-    partitions = [TopicPartition(topic, p["partition"]) for p in description["partitions"]]
+    partitions = await topic_partitions(bus, service)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bus.bootstrap, enable_auto_commit=False, fetch_max_wait_ms=50
     )
