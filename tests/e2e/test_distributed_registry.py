@@ -24,6 +24,7 @@ from jsonschema import Draft202012Validator
 from wuyi_contracts.generate import SCHEMA_DIR
 from wuyi_core.db.postgres import PostgresDatabase
 from wuyi_core.eventstore import EventStore
+from wuyi_core.pseudonyms import Pseudonyms
 
 from conftest import database_url, free_port, kafka_bootstrap, wait_for_http, wuyi_command
 
@@ -152,7 +153,7 @@ async def test_events_on_kafka_parse_with_the_cloudevents_sdk_and_match_their_sc
         assert event.get_source() == "/tenants/t1/registry"
         assert event.get_subject() == message.key.decode()
         assert event.get_extension("tenant") == "t1"
-        assert event.get_extension("actor") == "county_admin@t1"
+        assert event.get_extension("actor") == Pseudonyms(SECRET).of("t1", "county_admin@t1")
         assert event.get_extension("correlationid")
         schema = json.loads((SCHEMA_DIR / f"{event.get_type()}.json").read_text())
         assert not list(Draft202012Validator(schema).iter_errors(event.get_data()))

@@ -10,6 +10,8 @@ Message size: the producer's ``max_request_size`` and the topics' ``max.message.
 the event store refuses any event whose envelope would not fit (``limits``), so an event that
 cannot be published is never appended. The broker's ``message.max.bytes`` (and
 ``replica.fetch.max.bytes``) must be at least as large; raise all of them together.
+
+Actors leave as pseudonyms (``pseudonyms``): the topics are public.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from wuyi_core.bus.port import (
 )
 from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.limits import MAX_MESSAGE_BYTES
+from wuyi_core.pseudonyms import Pseudonyms
 from wuyi_core.settings import WuyiSettings
 
 
@@ -50,6 +53,7 @@ class KafkaBus(AbstractBus):
         partitions: int = 3,
         replication: int = 1,
         max_message_bytes: int = MAX_MESSAGE_BYTES,
+        pseudonyms: Pseudonyms | None = None,
     ) -> None:
         self.bootstrap = bootstrap
         self.services = tuple(services)
@@ -57,6 +61,7 @@ class KafkaBus(AbstractBus):
         self.partitions = partitions
         self.replication = replication
         self.max_message_bytes = max_message_bytes
+        self.pseudonyms = pseudonyms or Pseudonyms()
 
     @classmethod
     def from_settings(cls, settings: WuyiSettings) -> KafkaBus:
@@ -70,6 +75,7 @@ class KafkaBus(AbstractBus):
             partitions=settings.topic_partitions,
             replication=settings.topic_replication,
             max_message_bytes=settings.kafka_max_message_bytes,
+            pseudonyms=Pseudonyms(settings.jwt_secret),
         )
 
     def topic(self, service: str) -> str:
@@ -169,7 +175,7 @@ class KafkaPublisher(AbstractPublisher):
         envelope before it has then been acknowledged."""
         futures: list[asyncio.Future[object]] = []
         refused: tuple[int, Exception] | None = None
-        for index, envelope in enumerate(envelopes):
+        for index, envelope in enumerate(map(self._bus.pseudonyms.envelope, envelopes)):
             try:
                 futures.append(
                     await self._producer.send(
