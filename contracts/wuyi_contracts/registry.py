@@ -76,7 +76,7 @@ class GridRegistered(_GridEvent):
     entity_id: str
     parent_grid_id: str | None
     code: str | None = None
-    households: int | None = Field(default=None, ge=0)
+    households: int | None = Field(default=None, ge=0, le=1_000_000)
 
 
 class GridRenamed(_GridEvent):

@@ -15,6 +15,9 @@ from wuyi_contracts.base import EventData
 
 CaseKind = Literal["confirmed", "asymptomatic", "close_contact", "secondary_contact"]
 Count = int
+# No grid, entity or county counts more people or acts in a day; the bound also keeps every
+# count inside a 64-bit integer column.
+MAX_COUNT = 10_000_000
 
 
 class _Counts(BaseModel):
@@ -24,39 +27,41 @@ class _Counts(BaseModel):
 class KeyPopulations(_Counts):
     """重点人群 by category."""
 
-    returnees: Count = Field(default=0, ge=0, description="返乡/来自风险地区人员")
-    close_contacts: Count = Field(default=0, ge=0, description="密接")
-    secondary_contacts: Count = Field(default=0, ge=0, description="次密接")
-    home_isolation: Count = Field(default=0, ge=0, description="居家隔离")
-    home_monitoring: Count = Field(default=0, ge=0, description="居家健康监测")
-    vulnerable: Count = Field(default=0, ge=0, description="独居老人、孕妇、残疾人、慢性病患者")
+    returnees: Count = Field(default=0, ge=0, le=MAX_COUNT, description="返乡/来自风险地区人员")
+    close_contacts: Count = Field(default=0, ge=0, le=MAX_COUNT, description="密接")
+    secondary_contacts: Count = Field(default=0, ge=0, le=MAX_COUNT, description="次密接")
+    home_isolation: Count = Field(default=0, ge=0, le=MAX_COUNT, description="居家隔离")
+    home_monitoring: Count = Field(default=0, ge=0, le=MAX_COUNT, description="居家健康监测")
+    vulnerable: Count = Field(
+        default=0, ge=0, le=MAX_COUNT, description="独居老人、孕妇、残疾人、慢性病患者"
+    )
 
 
 class Abnormal(_Counts):
     """New abnormal findings of the day (新增异常)."""
 
-    fever: Count = Field(default=0, ge=0, description="发热")
-    abnormal_health_code: Count = Field(default=0, ge=0, description="健康码异常")
+    fever: Count = Field(default=0, ge=0, le=MAX_COUNT, description="发热")
+    abnormal_health_code: Count = Field(default=0, ge=0, le=MAX_COUNT, description="健康码异常")
 
 
 class NewCases(_Counts):
-    confirmed: Count = Field(default=0, ge=0)
-    asymptomatic: Count = Field(default=0, ge=0)
-    close_contact: Count = Field(default=0, ge=0)
-    secondary_contact: Count = Field(default=0, ge=0)
+    confirmed: Count = Field(default=0, ge=0, le=MAX_COUNT)
+    asymptomatic: Count = Field(default=0, ge=0, le=MAX_COUNT)
+    close_contact: Count = Field(default=0, ge=0, le=MAX_COUNT)
+    secondary_contact: Count = Field(default=0, ge=0, le=MAX_COUNT)
 
 
 class ReportCounts(_Counts):
     """What a grid counts in a day: numbers only, no person."""
 
-    resident_population: Count = Field(default=0, ge=0, description="常住人口")
-    registered_population: Count = Field(default=0, ge=0, description="户籍人口")
+    resident_population: Count = Field(default=0, ge=0, le=MAX_COUNT, description="常住人口")
+    registered_population: Count = Field(default=0, ge=0, le=MAX_COUNT, description="户籍人口")
     key_populations: KeyPopulations = KeyPopulations()
     abnormal: Abnormal = Abnormal()
     new_cases: NewCases = NewCases()
-    tests_done: Count = Field(default=0, ge=0, description="核酸检测人次")
-    disinfections: Count = Field(default=0, ge=0, description="消杀次数")
-    vaccinated: Count = Field(default=0, ge=0, description="已接种人数")
+    tests_done: Count = Field(default=0, ge=0, le=MAX_COUNT, description="核酸检测人次")
+    disinfections: Count = Field(default=0, ge=0, le=MAX_COUNT, description="消杀次数")
+    vaccinated: Count = Field(default=0, ge=0, le=MAX_COUNT, description="已接种人数")
 
 
 class Rollup(BaseModel):
@@ -137,7 +142,7 @@ class CaseReported(_CaseEvent):
     event: ClassVar[str] = "reported"
     kind: CaseKind
     date: date
-    count: int = Field(default=1, ge=1)
+    count: int = Field(default=1, ge=1, le=MAX_COUNT)
     grid_id: str | None = None  # the grid it was reported from, by the grid's own member
 
 

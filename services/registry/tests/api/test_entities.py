@@ -55,6 +55,14 @@ async def test_list_filters_by_parent_and_kind(api, county_tree):
     assert [e["name"] for e in villages["items"]] == ["西山村"]
 
 
+async def test_an_offset_beyond_any_list_is_422_not_500(api, county_tree):
+    """Integers are bounded (issue #9): an offset past 64 bits overflowed the database."""
+    for path in ("/registry/v1/entities", "/registry/v1/grids"):
+        response = await api.get(f"{path}?offset={10**20}")
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["field"] == "offset"
+
+
 async def test_rename_move_and_close_are_recorded(api, county_tree):
     village = county_tree["village"]["id"]
     renamed = await api.post(f"/registry/v1/entities/{village}/rename", {"name": "西山新村"})

@@ -31,7 +31,7 @@ async def list_entities(
     parent_id: str | None = None,
     kind: Annotated[str | None, Query(pattern=f"^({'|'.join(KINDS)})$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """List entities, by parent and kind."""
     items, total = await reg.reads.entities(who.tenant, parent_id, kind, limit, offset)

@@ -31,7 +31,7 @@ async def list_grids(
     parent_grid_id: str | None = None,
     level: Annotated[int | None, Query(ge=1, le=3)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """List grids, by entity, parent grid and level."""
     items, total = await reg.reads.grids(

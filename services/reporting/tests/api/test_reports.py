@@ -128,3 +128,17 @@ async def test_just_after_midnight_in_shanghai_the_new_day_is_today_though_utc_l
     assert yesterday.status_code == 201 and yesterday.json()["on_time"] is False
     tomorrow = await stack.report(town["g3a"], day=next_day + timedelta(days=1))
     assert tomorrow.status_code == 422
+
+
+async def test_counts_beyond_any_grid_are_422_and_nothing_is_written(stack, town):
+    """Integers are bounded to plausible ranges (issue #9, "Numbers and dates"): a count of
+    10^20 people is a typo or an attack, and an integer beyond 64 bits would break SQLite."""
+    stack.move_to(9, 0)
+    for field, counts in [
+        ("counts.resident_population", {"resident_population": 10**20}),
+        ("counts.tests_done", {"resident_population": 10, "tests_done": 10_000_001}),
+    ]:
+        response = await stack.report(town["g3a"], zero=False, counts=counts)
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["field"] == field
+    assert await stack.reporting.store.head() == 0
