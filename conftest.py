@@ -99,6 +99,17 @@ async def wait_for_http(url: str, timeout: float = 30) -> None:
             await asyncio.sleep(0.2)
 
 
+SERIAL = ("/faults/", "test_distributed_registry.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that kill processes, stop the shared broker or time outages run alone, after the
+    rest (scripts/test runs ``-m "not serial"`` on several workers, then ``-m serial``)."""
+    for item in items:
+        if any(part in item.nodeid for part in SERIAL):
+            item.add_marker(pytest.mark.serial)
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Every fault test's outcome goes to the fault suite's results (docs/reliability.md)."""
     if report.when == "call" and "/faults/" in report.nodeid:
