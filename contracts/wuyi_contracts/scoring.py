@@ -211,6 +211,16 @@ class ApplicationRejected(_ApplicationEvent):
     stage: RejectStage
 
 
+class ApplicationSentBack(_ApplicationEvent):
+    """A reviewer sent the application back for rework (退回整改) at ``stage`` (a stage of the
+    campaign's review chain); the applicant corrects it, assesses itself again and resubmits
+    in the same batch. Unlike a rejection, the application goes on. The note saying what to
+    correct stays private."""
+
+    event: ClassVar[str] = "sent_back"
+    stage: str
+
+
 class TitleAwarded(_ApplicationEvent):
     """The title is granted (授牌): the honor list's source."""
 
@@ -283,6 +293,7 @@ EVENTS: tuple[type[EventData], ...] = (
     ObjectionFiled,
     ObjectionRuled,
     ApplicationRejected,
+    ApplicationSentBack,
     TitleAwarded,
     SpotCheckRecorded,
     RectificationOrdered,

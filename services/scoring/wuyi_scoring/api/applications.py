@@ -12,6 +12,7 @@ from wuyi_scoring.application import applications as a
 from wuyi_scoring.application import commands as c
 from wuyi_scoring.application import evaluation as e
 from wuyi_scoring.application import management as m
+from wuyi_scoring.application import send_back as sb
 from wuyi_scoring.application.views import application_view, list_applications
 
 router = APIRouter(tags=["applications"])
@@ -91,6 +92,19 @@ async def recommend(
 ) -> dict[str, Any]:
     """The township recommends (推荐) the approved application to the county."""
     return await a.recommend(scoring, who, cid, application_id, body or c.Recommend())
+
+
+@router.post("/applications/{application_id}/send-back")
+async def send_back(
+    application_id: str,
+    body: c.SendBack,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+) -> dict[str, Any]:
+    """Send the application back for rework (退回整改) from any review step, with a note; the
+    applicant corrects, assesses itself again and resubmits in the same batch."""
+    return await sb.send_back(scoring, who, cid, application_id, body)
 
 
 @router.post("/applications/{application_id}/inspections", status_code=201)

@@ -100,6 +100,12 @@ class Recommend(Command):
     note: Text | None = None
 
 
+class SendBack(Command):
+    """Return the application for rework (退回整改), saying what to correct."""
+
+    note: Text
+
+
 class RecordInspection(Command):
     kind: InspectionKind
     scores: Scores

@@ -40,9 +40,12 @@ async def application_view(scoring: Scoring, tenant: str, application_id: str) -
         "awarded_on": None,
         "delisting": None,
         "rejection": None,
+        "send_backs": [],
     }
     for event in events:
         _add(view, event.type.split(".")[4], event.data, event.metadata.actor)
+        if event.type.split(".")[4] == "sent_back":  # the applicant must read what to correct
+            view["send_backs"][-1]["note"] = (event.private or {}).get("note")
     return view
 
 
@@ -107,6 +110,9 @@ def _add(view: dict[str, Any], change: str, d: dict[str, Any], actor: str) -> No
                     objection["status"] = "upheld" if d["upheld"] else "dismissed"
         case "rejected":
             view["rejection"] = {"stage": d["stage"]}
+        case "sent_back":  # the next round is scored afresh; the audit keeps the old one
+            view["inspections"] = []
+            view["send_backs"].append({"stage": d["stage"], "by": actor})
         case "awarded":
             view["awarded_on"] = d["awarded_on"]
         case "spot_check_recorded":

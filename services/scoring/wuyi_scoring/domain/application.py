@@ -4,6 +4,7 @@
 draft -> self_assessed -> submitted -> township_approved -> recommended -> county_evaluated
       -> in_public_notice -> awarded -> delisted
 any review step can end in rejected (the entity rectifies and applies in a later batch)
+any review step can send it back (sent_back -> self_assessed -> submitted, same batch)
 ```
 The state is folded from the application's own events; each command names the states it may
 start from, and any other state is refused with the current state named (HTTP 409).
@@ -31,6 +32,7 @@ class Status(StrEnum):
     AWARDED = "awarded"
     REJECTED = "rejected"
     DELISTED = "delisted"
+    SENT_BACK = "sent_back"
 
 
 STATUS_ZH = {
@@ -44,16 +46,26 @@ STATUS_ZH = {
     Status.AWARDED: "已授牌",
     Status.REJECTED: "未通过（整改中）",
     Status.DELISTED: "已摘牌（整改中）",
+    Status.SENT_BACK: "已退回整改",
+}
+
+# the review steps, each with the stage a send-back from it names
+IN_REVIEW: dict[Status, str] = {
+    Status.SUBMITTED: "township_review",
+    Status.TOWNSHIP_APPROVED: "recommendation",
+    Status.RECOMMENDED: "county_evaluation",
+    Status.COUNTY_EVALUATED: "county_evaluation",
 }
 
 # command -> (states it may start from, its name in Chinese)
 ALLOWED: dict[str, tuple[frozenset[Status], str]] = {
-    "self_assess": (frozenset({Status.DRAFT, Status.SELF_ASSESSED}), "自评"),
+    "self_assess": (frozenset({Status.DRAFT, Status.SELF_ASSESSED, Status.SENT_BACK}), "自评"),
     "submit": (frozenset({Status.SELF_ASSESSED}), "申报"),
     "township_review": (frozenset({Status.SUBMITTED}), "乡镇初审"),
     "recommend": (frozenset({Status.TOWNSHIP_APPROVED}), "推荐"),
     "inspect": (frozenset({Status.RECOMMENDED, Status.COUNTY_EVALUATED}), "县级评定"),
     "reject": (frozenset({Status.RECOMMENDED, Status.COUNTY_EVALUATED}), "县级否决"),
+    "send_back": (frozenset(IN_REVIEW), "退回整改"),
     "open_notice": (frozenset({Status.COUNTY_EVALUATED}), "公示"),
     "object": (frozenset({Status.IN_PUBLIC_NOTICE}), "提出异议"),
     "rule": (frozenset({Status.IN_PUBLIC_NOTICE}), "异议裁定"),
@@ -150,6 +162,7 @@ STATUS_AFTER: dict[str, Status] = {
     "rejected": Status.REJECTED,
     "awarded": Status.AWARDED,
     "delisted": Status.DELISTED,
+    "sent_back": Status.SENT_BACK,
 }
 
 
@@ -163,6 +176,8 @@ def _evolve(s: ApplicationState, name: str, d: dict[str, Any]) -> ApplicationSta
             return replace(
                 s, inspections=(*s.inspections, inspection), final_score=d["final_score"]
             )
+        case "sent_back":  # the next round is scored afresh
+            return replace(s, inspections=(), final_score=None)
         case "public_notice_opened":
             return replace(s, notice_closes_on=date.fromisoformat(d["closes_on"]))
         case "objection_filed":
