@@ -11,27 +11,18 @@ from wuyi_core.auth import Principal
 from wuyi_core.eventstore import EventMetadata, NewEvent
 
 from wuyi_scoring.application import commands as c
-from wuyi_scoring.application.access import COUNTY, ORDERERS, acting_on, authorize, reviewing
+from wuyi_scoring.application.access import at_stage
 from wuyi_scoring.application.assessing import note
 from wuyi_scoring.application.views import application_view
 from wuyi_scoring.bootstrap import Scoring
-from wuyi_scoring.domain.application import IN_REVIEW, IllegalTransition
 
 
 async def send_back(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.SendBack
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        current = await tx.application(who.tenant, application_id)
-        stage = IN_REVIEW.get(current.status)
-        if stage is None:  # no review step: a reviewer is told the state (409)
-            await authorize(tx, who, ORDERERS, current.entity_id)
-            raise IllegalTransition("send_back", current.status)
-        app = (
-            await acting_on(tx, who, application_id, COUNTY, "send_back")
-            if stage == "county_evaluation"
-            else await reviewing(tx, who, application_id, "send_back")
-        )
+        app = await at_stage(tx, who, application_id, "send_back")
+        stage = app.acting_stage.key
         event = ApplicationSentBack(application_id=application_id, stage=stage)
         await tx.record(
             who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
