@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from wuyi_contracts.base import EventData
 from wuyi_contracts.registry import EntityKind
@@ -21,7 +21,6 @@ InspectionRule = Literal["mean", "min", "last"]
 DelistReason = Literal[
     "case", "complaints", "rectification_overdue", "spot_check", "fraud", "component_share"
 ]
-RejectStage = Literal["township_review", "county_evaluation", "public_notice"]
 
 
 class _Value(BaseModel):
@@ -70,6 +69,63 @@ class Component(_Value):
     min_share: float = Field(default=1.0, gt=0, le=1)
 
 
+ReviewAct = Literal["review", "recommend", "inspect"]  # 初审 / 推荐 / 考核验收·评定 (scored)
+ReviewLevel = Literal["township", "county", "unit"]
+
+
+class Stage(_Value):
+    """One step of a campaign's review chain. ``act``: approve or reject (review), pass on
+    (recommend), or score inspections against the rubric (inspect). ``level``: who acts —
+    ``township``: a township reviewer above the applicant (a township's own application goes
+    to the county's evaluators); ``county``: a county evaluator; ``unit``: the body above the
+    applicant in its own organisation (seed 002: the bureau's leading group over its sections),
+    a reviewer or entity admin scoped above it, never the applicant itself. ``accepts``: this
+    stage decides (验收 / 评定); it is the last, and scored."""
+
+    key: str = Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1, max_length=60)
+    act: ReviewAct
+    level: ReviewLevel
+    accepts: bool = False
+
+
+class ReviewChain(_Value):
+    """Who reviews and who accepts (验收), whether a public notice (公示, ``notice_days`` of
+    the campaign) is held, whether the county keeps a record (报县备案) of each award, and
+    whether the deciding act is collective (研究后确定: the deciding command then carries the
+    meeting or document reference, ``decision_ref``). The seeds disagree, so each campaign
+    states its own."""
+
+    preset: str | None = Field(default=None, max_length=40)
+    stages: list[Stage] = Field(min_length=1, max_length=6)
+    public_notice: bool = True
+    county_record: bool = False
+    collective: bool = False
+
+    @model_validator(mode="after")
+    def _one_accepting_scored_stage_last(self) -> ReviewChain:
+        keys = [s.key for s in self.stages]
+        if len(set(keys)) != len(keys):
+            raise ValueError("stage keys must be distinct")
+        if [s.accepts for s in self.stages] != [False] * (len(keys) - 1) + [True]:
+            raise ValueError("exactly one stage accepts, and it is the last")
+        if self.stages[-1].act != "inspect" or any(s.act == "inspect" for s in self.stages[:-1]):
+            raise ValueError("the accepting stage, and only it, inspects (scores)")
+        return self
+
+
+DEFAULT_CHAIN = ReviewChain(
+    preset="default",
+    stages=[
+        Stage(key="township_review", name="乡镇初审", act="review", level="township"),
+        Stage(key="recommendation", name="乡镇推荐", act="recommend", level="township"),
+        Stage(
+            key="county_evaluation", name="县级评定", act="inspect", level="county", accepts=True
+        ),
+    ],
+)
+
+
 class RubricPublished(EventData):
     """A rubric version: immutable once published; a change is the next version."""
 
@@ -104,6 +160,7 @@ class CampaignLaunched(EventData):
     quotas: Quotas
     delisting: DelistingRules
     component: Component | None = None
+    review_chain: ReviewChain = DEFAULT_CHAIN
 
 
 class BatchOpened(EventData):
@@ -181,12 +238,14 @@ class InspectionRecorded(_ApplicationEvent):
 
 
 class PublicNoticeOpened(_ApplicationEvent):
-    """Public notice (公示): objections are accepted until ``closes_on`` (exclusive)."""
+    """Public notice (公示): objections are accepted until ``closes_on`` (exclusive).
+    ``decision_ref``: the meeting or document of a collective decision (研究后确定)."""
 
     event: ClassVar[str] = "public_notice_opened"
     opens_on: date
     closes_on: date
     final_score: float
+    decision_ref: str | None = None
 
 
 class ObjectionFiled(_ApplicationEvent):
@@ -205,14 +264,35 @@ class ObjectionRuled(_ApplicationEvent):
 
 
 class ApplicationRejected(_ApplicationEvent):
-    """Rejected at ``stage``; the entity rectifies (整改) and may apply in a later batch."""
+    """Rejected at ``stage`` (a stage key of the campaign's review chain, or ``public_notice``);
+    the entity rectifies (整改), records it, and may apply in a later batch."""
 
     event: ClassVar[str] = "rejected"
-    stage: RejectStage
+    stage: str
+
+
+class ApplicationSentBack(_ApplicationEvent):
+    """A reviewer sent the application back for rework (退回整改) at ``stage`` (a stage of the
+    campaign's review chain); the applicant corrects it, assesses itself again and resubmits
+    in the same batch. Unlike a rejection, the application goes on. The note saying what to
+    correct stays private."""
+
+    event: ClassVar[str] = "sent_back"
+    stage: str
+
+
+class ApplicationRectified(_ApplicationEvent):
+    """The entity recorded its rectification (整改) after a rejection or delisting, with
+    evidence references. It may then apply again, from the next batch on (seed 003:
+    验收未通过的,加强整改,在下批次复验). What was rectified stays in the private note."""
+
+    event: ClassVar[str] = "rectified"
+    evidence: list[str]
 
 
 class TitleAwarded(_ApplicationEvent):
-    """The title is granted (授牌): the honor list's source."""
+    """The title is granted (授牌): the honor list's source. ``decision_ref``: the meeting or
+    document of a collective decision, where the award is the deciding act."""
 
     event: ClassVar[str] = "awarded"
     campaign_id: str
@@ -224,6 +304,14 @@ class TitleAwarded(_ApplicationEvent):
     rubric_version: int
     score: float
     awarded_on: date
+    decision_ref: str | None = None
+
+
+class AwardRecordedWithCounty(_ApplicationEvent):
+    """The county keeps a record (报县进行备案, seed 003) of an award made below it."""
+
+    event: ClassVar[str] = "county_recorded"
+    record_ref: str | None
 
 
 class SpotCheckRecorded(_ApplicationEvent):
@@ -283,7 +371,10 @@ EVENTS: tuple[type[EventData], ...] = (
     ObjectionFiled,
     ObjectionRuled,
     ApplicationRejected,
+    ApplicationSentBack,
+    ApplicationRectified,
     TitleAwarded,
+    AwardRecordedWithCounty,
     SpotCheckRecorded,
     RectificationOrdered,
     RectificationCompleted,

@@ -121,7 +121,7 @@ async def test_a_rectification_order_left_undone_past_its_deadline_delists(stack
     assert await holders(stack) == {b}
 
 
-async def test_fraud_is_delisted_by_hand_flagged_and_the_entity_may_reapply_later(stack):
+async def test_fraud_is_delisted_by_hand_flagged_and_once_rectified_may_reapply_later(stack):
     county = await build_county(stack, compounds=1)
     entity = county["compounds"][0]
     campaign = await launch(stack)
@@ -147,6 +147,14 @@ async def test_fraud_is_delisted_by_hand_flagged_and_the_entity_may_reapply_late
         scope=county["town"],
     )
     assert township_cannot.status_code == 403
+    [app_id] = [a["id"] for a in manual.json()["delisted"]]
+    rectified = await stack.post(
+        f"/scoring/v1/applications/{app_id}/rectification",
+        {"note": "台账已重新核实"},
+        role="entity_admin",
+        scope=entity,
+    )
+    assert rectified.status_code == 200, rectified.text
     second = await stack.created(
         f"/scoring/v1/campaigns/{campaign['id']}/batches",
         {"name": "第二批", "opens_on": str(day(5)), "closes_on": str(day(60))},

@@ -182,7 +182,7 @@ async def test_award_waits_for_the_notice_window_and_every_ruling(stack):
     assert pending.status_code == 409 and pending.json()["error"]["field"] == "objections"
 
 
-async def test_an_upheld_objection_rejects_and_frees_the_entity_for_a_later_batch(stack):
+async def test_an_upheld_objection_rejects_and_once_rectified_the_entity_applies_later(stack):
     county = await build_county(stack, compounds=1)
     entity = county["compounds"][0]
     campaign = await launch(stack)
@@ -196,6 +196,10 @@ async def test_an_upheld_objection_rejects_and_frees_the_entity_for_a_later_batc
     )
     assert ruled.json()["status"] == "rejected"
     assert ruled.json()["rejection"] == {"stage": "public_notice"}
+    rectified = await stack.post(
+        f"{path}/rectification", {"note": "台账已核实更正"}, role="entity_admin", scope=entity
+    )
+    assert rectified.json()["status"] == "rectified"
     second = await stack.created(
         f"/scoring/v1/campaigns/{campaign['id']}/batches",
         {"name": "第二批", "opens_on": str(day(0)), "closes_on": str(day(40))},

@@ -128,6 +128,8 @@ async def _apply_application(conn: AbstractConnection, event: StoredEvent, t: Ta
         await _set(conn, apps, "self_total", d["total"], d["application_id"])
     elif change == "inspection_recorded":
         await _set(conn, apps, "final_score", d["final_score"], d["application_id"])
+    elif change == "sent_back":
+        await _set(conn, apps, "final_score", None, d["application_id"])
     elif change == "public_notice_opened":
         await _set(conn, apps, "notice_closes_on", d["closes_on"], d["application_id"])
     elif change == "awarded":

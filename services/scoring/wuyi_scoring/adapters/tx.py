@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from wuyi_core.eventstore.store import read_stream
 from wuyi_core.projection import Projector
 
 from wuyi_scoring.adapters import inbox
-from wuyi_scoring.domain.application import ApplicationState, active_key, fold
+from wuyi_scoring.domain.application import ApplicationState, Status, active_key, fold
 from wuyi_scoring.domain.seed_rubrics import BUILT_IN
 
 
@@ -63,11 +63,11 @@ class Tx:
         events: Sequence[NewEvent],
         metadata: EventMetadata,
         *,
-        ends: bool = False,
+        frees: bool = False,
     ) -> list[StoredEvent]:
-        """Append to ``app``'s stream at the version it was read at; ``ends``: the application
-        is over (rejected, delisted), so the entity may apply again."""
-        release = [active_key(app.campaign_id, app.entity_id)] if ends else []
+        """Append to ``app``'s stream at the version it was read at; ``frees``: the entity may
+        apply again (its rectification after a rejection or delisting is recorded)."""
+        release = [active_key(app.campaign_id, app.entity_id)] if frees else []
         return await self.append(
             tenant,
             f"application:{app.application_id}",
@@ -87,7 +87,21 @@ class Tx:
             raise NotFound(
                 f"申报不存在：{application_id}", f"application {application_id} not found"
             )
-        return state
+        campaign = await self.campaign(tenant, state.campaign_id)
+        return replace(state, chain=campaign.review_chain)
+
+    async def earlier_applications(
+        self, tenant: str, campaign_id: str, entity_id: str
+    ) -> list[tuple[str, str, Status]]:
+        """The entity's applications in the campaign as (application id, batch id, status)."""
+        rows = await self.conn.fetch(
+            f"SELECT application_id, batch_id, status FROM {self.t['applications']}"
+            " WHERE tenant = $1 AND campaign_id = $2 AND entity_id = $3 ORDER BY application_id",
+            tenant,
+            campaign_id,
+            entity_id,
+        )
+        return [(r["application_id"], r["batch_id"], Status(r["status"])) for r in rows]
 
     async def awarded_at(self, tenant: str, application_id: str) -> datetime:
         """When the title held through ``application_id`` was awarded: its award event's

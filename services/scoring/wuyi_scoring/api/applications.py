@@ -10,8 +10,11 @@ from wuyi_core.http import CorrelationId, CurrentPrincipal
 from wuyi_scoring.api.deps import ScoringDep
 from wuyi_scoring.application import applications as a
 from wuyi_scoring.application import commands as c
+from wuyi_scoring.application import county_record as cr
 from wuyi_scoring.application import evaluation as e
 from wuyi_scoring.application import management as m
+from wuyi_scoring.application import rectification as r
+from wuyi_scoring.application import send_back as sb
 from wuyi_scoring.application.views import application_view, list_applications
 
 router = APIRouter(tags=["applications"])
@@ -93,6 +96,32 @@ async def recommend(
     return await a.recommend(scoring, who, cid, application_id, body or c.Recommend())
 
 
+@router.post("/applications/{application_id}/send-back")
+async def send_back(
+    application_id: str,
+    body: c.SendBack,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+) -> dict[str, Any]:
+    """Send the application back for rework (退回整改) from any review step, with a note; the
+    applicant corrects, assesses itself again and resubmits in the same batch."""
+    return await sb.send_back(scoring, who, cid, application_id, body)
+
+
+@router.post("/applications/{application_id}/rectification")
+async def record_rectification(
+    application_id: str,
+    body: c.RecordRectification,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+) -> dict[str, Any]:
+    """Record the rectification (整改) after a rejection or delisting; the entity may then
+    apply again from the next batch (seed 003: 验收未通过的,加强整改,在下批次复验)."""
+    return await r.record_rectification(scoring, who, cid, application_id, body)
+
+
 @router.post("/applications/{application_id}/inspections", status_code=201)
 async def inspect(
     application_id: str,
@@ -154,6 +183,20 @@ async def award(
 ) -> dict[str, Any]:
     """Award the title (授牌) once the notice window has passed without upheld objections."""
     return await e.award(scoring, who, cid, application_id, body or c.Award())
+
+
+@router.post("/applications/{application_id}/county-record")
+async def record_with_county(
+    application_id: str,
+    scoring: ScoringDep,
+    who: CurrentPrincipal,
+    cid: CorrelationId,
+    body: c.RecordWithCounty | None = None,
+) -> dict[str, Any]:
+    """The county records (报县备案) an award, where the campaign's chain asks for it."""
+    return await cr.record_with_county(
+        scoring, who, cid, application_id, body or c.RecordWithCounty()
+    )
 
 
 @router.post("/applications/{application_id}/spot-checks", status_code=201)

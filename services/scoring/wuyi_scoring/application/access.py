@@ -17,6 +17,7 @@ APPLICANTS = frozenset({Role.ENTITY_ADMIN, Role.COUNTY_ADMIN})
 TOWNSHIP = frozenset({Role.TOWNSHIP_REVIEWER})
 COUNTY = frozenset({Role.COUNTY_EVALUATOR})
 ORDERERS = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_EVALUATOR})
+UNIT = frozenset({Role.ENTITY_ADMIN, Role.TOWNSHIP_REVIEWER})
 
 
 async def known_entity(tx: Tx, tenant: str, entity_id: str) -> tuple[Row, list[str]]:
@@ -47,16 +48,20 @@ async def acting_on(
     return app
 
 
-async def reviewing(tx: Tx, who: Principal, application_id: str, command: str) -> ApplicationState:
-    """A township-level review step (初审, 推荐). Nobody reviews their own application: the
-    reviewer's scope must lie above the applicant, never be the applicant itself, and a
-    township's own application (无疫乡镇) goes to the level above, the county's evaluators."""
+async def at_stage(tx: Tx, who: Principal, application_id: str, command: str) -> ApplicationState:
+    """The application, once ``who`` may act at its stage of the campaign's review chain (after
+    the chain: the accepting stage) and the chain allows ``command`` now (403, then 409)."""
     app = await tx.application(who.tenant, application_id)
     entity, lineage = await known_entity(tx, who.tenant, app.entity_id)
-    roles = COUNTY if entity["kind"] == "township" else TOWNSHIP
-    if who.scope == app.entity_id:
+    level = app.acting_stage.level
+    if level == "county":
+        require(who, COUNTY, lineage)
+    elif who.scope == app.entity_id:
         raise Forbidden("不能审核本单位自己的申报", "nobody reviews their own application")
-    require(who, roles, lineage[1:])  # ancestors only
+    elif level == "unit":
+        require(who, UNIT, lineage[1:])  # the organisation above, never the applicant
+    else:  # township: a township's own application (无疫乡镇) goes a level up, to the county
+        require(who, COUNTY if entity["kind"] == "township" else TOWNSHIP, lineage[1:])
     app.expect(command)
     return app
 

@@ -24,14 +24,15 @@ from wuyi_scoring.application import commands as c
 from wuyi_scoring.application.access import (
     APPLICANTS,
     acting_on,
+    at_stage,
     authorize,
     known_entity,
-    reviewing,
 )
 from wuyi_scoring.application.assessing import assessed, check_eligible, check_phase, note
 from wuyi_scoring.application.views import application_view
 from wuyi_scoring.bootstrap import Scoring
 from wuyi_scoring.domain.application import active_key
+from wuyi_scoring.domain.rectification import check_may_apply
 
 
 async def open_application(
@@ -64,6 +65,8 @@ async def open_application(
                 f"batch {batch['name']} closed on {batch['closes_on']}",
                 "batch_id",
             )
+        earlier = await tx.earlier_applications(who.tenant, cmd.campaign_id, cmd.entity_id)
+        check_may_apply(cmd.batch_id, earlier)
         township = await _township_of(tx, who.tenant, lineage)
         application_id = new_id()
         event = ApplicationOpened(
@@ -137,18 +140,17 @@ async def township_review(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.TownshipReview
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await reviewing(tx, who, application_id, "township_review")
+        app = await at_stage(tx, who, application_id, "township_review")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         await check_phase(tx, who.tenant, campaign, "township_review")
         approved = cmd.decision == "approve"
         event = (
             TownshipApproved(application_id=application_id)
             if approved
-            else ApplicationRejected(application_id=application_id, stage="township_review")
+            else ApplicationRejected(application_id=application_id, stage=app.acting_stage.key)
         )
-        metadata = EventMetadata.of(who, cid)
         await tx.record(
-            who.tenant, app, [NewEvent(event, note(cmd.note))], metadata, ends=not approved
+            who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
         )
     return await application_view(scoring, who.tenant, application_id)
 
@@ -157,7 +159,7 @@ async def recommend(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Recommend
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await reviewing(tx, who, application_id, "recommend")
+        app = await at_stage(tx, who, application_id, "recommend")
         event = ApplicationRecommended(application_id=application_id)
         await tx.record(
             who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)

@@ -75,6 +75,7 @@ def _scoring_entry(e: StoredEvent) -> dict[str, Any]:
         "reason": e.data.get("reason") or e.data.get("stage"),
         "note": private.get("note"),
         "evidence": e.data.get("evidence", []),
+        "decision_ref": e.data.get("decision_ref"),
         "data": e.data,
         "hash": e.hash,
     }
@@ -96,6 +97,7 @@ def _reporting_entry(envelope: Envelope) -> dict[str, Any]:
         "reason": None,
         "note": None,
         "evidence": [],
+        "decision_ref": None,
         "data": envelope.data,
         "hash": None,
     }

@@ -42,7 +42,8 @@ async def launch_campaign(
         campaign_id = new_id()
         event = CampaignLaunched.model_validate(
             {
-                **cmd.model_dump(),
+                **cmd.model_dump(exclude={"preset", "review_chain"}),
+                "review_chain": cmd.chain,
                 **marks,
                 "campaign_id": campaign_id,
                 "rubric_version": version,

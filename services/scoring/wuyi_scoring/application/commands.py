@@ -20,9 +20,12 @@ from wuyi_contracts.scoring import (
     InspectionRule,
     Phase,
     Quotas,
+    ReviewChain,
 )
 from wuyi_core.limits import PlausibleDate
 from wuyi_core.text import visible_text
+
+from wuyi_scoring.domain.presets import PRESETS, PresetName
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Short = Annotated[
@@ -57,6 +60,21 @@ class LaunchCampaign(Command):
     quotas: Quotas = Quotas()
     delisting: DelistingRules = DelistingRules()
     component: Component | None = None
+    preset: PresetName | None = Field(
+        default=None, description="评审流程预设：default, seed-000 … seed-003"
+    )
+    review_chain: ReviewChain | None = None
+
+    @model_validator(mode="after")
+    def _one_chain(self) -> LaunchCampaign:
+        if self.preset is not None and self.review_chain is not None:
+            raise ValueError("give either a preset or a review_chain, not both")
+        return self
+
+    @property
+    def chain(self) -> ReviewChain:
+        """The review chain named, or the default one."""
+        return self.review_chain or PRESETS[self.preset or "default"]
 
 
 class OpenBatch(Command):
@@ -100,6 +118,19 @@ class Recommend(Command):
     note: Text | None = None
 
 
+class SendBack(Command):
+    """Return the application for rework (退回整改), saying what to correct."""
+
+    note: Text
+
+
+class RecordRectification(Command):
+    """What the entity rectified (整改) after a rejection or delisting, with evidence."""
+
+    note: Text
+    evidence: Evidence = Field(default_factory=list)
+
+
 class RecordInspection(Command):
     kind: InspectionKind
     scores: Scores
@@ -110,8 +141,12 @@ class Reject(Command):
     note: Text
 
 
+DecisionRef = Annotated[Short, Field(description="会议纪要或文件编号 (collective decisions)")]
+
+
 class OpenPublicNotice(Command):
     note: Text | None = None
+    decision_ref: DecisionRef | None = None
 
 
 class FileObjection(Command):
@@ -125,6 +160,14 @@ class RuleObjection(Command):
 
 
 class Award(Command):
+    note: Text | None = None
+    decision_ref: DecisionRef | None = None
+
+
+class RecordWithCounty(Command):
+    """The county keeps a record (报县备案) of an award made below it."""
+
+    record_ref: Short | None = None
     note: Text | None = None
 
 

@@ -20,7 +20,7 @@ from wuyi_core.eventstore.records import new_id
 from wuyi_core.telemetry import traceparent
 
 from wuyi_scoring.application import commands as c
-from wuyi_scoring.application.access import COUNTY, acting_on
+from wuyi_scoring.application.access import COUNTY, acting_on, at_stage
 from wuyi_scoring.application.assessing import assessed, check_eligible, check_phase, note
 from wuyi_scoring.application.nesting import check_component_share
 from wuyi_scoring.application.views import application_view
@@ -33,7 +33,7 @@ async def inspect(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.RecordInspection
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await acting_on(tx, who, application_id, COUNTY, "inspect")
+        app = await at_stage(tx, who, application_id, "inspect")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         await check_phase(tx, who.tenant, campaign, "county_evaluation")
         rubric, _ = await tx.rubric(who.tenant, campaign.rubric_id)
@@ -57,10 +57,11 @@ async def reject(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Reject
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await acting_on(tx, who, application_id, COUNTY, "reject")
-        event = ApplicationRejected(application_id=application_id, stage="county_evaluation")
-        metadata = EventMetadata.of(who, cid)
-        await tx.record(who.tenant, app, [NewEvent(event, note(cmd.note))], metadata, ends=True)
+        app = await at_stage(tx, who, application_id, "reject")
+        event = ApplicationRejected(application_id=application_id, stage=app.acting_stage.key)
+        await tx.record(
+            who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
+        )
     return await application_view(scoring, who.tenant, application_id)
 
 
@@ -68,15 +69,17 @@ async def open_public_notice(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.OpenPublicNotice
 ) -> dict[str, Any]:
     async with scoring.transaction() as tx:
-        app = await acting_on(tx, who, application_id, COUNTY, "open_notice")
+        app = await at_stage(tx, who, application_id, "open_notice")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         _check_passing(app, campaign.pass_mark)
+        _check_decision_ref(app, cmd.decision_ref)
         today = await tx.today(who.tenant)
         event = PublicNoticeOpened(
             application_id=application_id,
             opens_on=today,
             closes_on=notice_closes_on(today, campaign.notice_days),
             final_score=app.final_score or 0.0,
+            decision_ref=cmd.decision_ref,
         )
         await tx.record(
             who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
@@ -131,21 +134,23 @@ async def rule_objection(
         if cmd.upheld:
             rejected = ApplicationRejected(application_id=application_id, stage="public_notice")
             events.append(NewEvent(rejected, note(cmd.note)))
-        await tx.record(who.tenant, app, events, metadata, ends=cmd.upheld)
+        await tx.record(who.tenant, app, events, metadata)
     return await application_view(scoring, who.tenant, application_id)
 
 
 async def award(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Award
 ) -> dict[str, Any]:
-    """Only after the notice window, with no objection pending, a passing score, and the
-    entity still eligible with no open case under it (checked under the append lock)."""
+    """Only after the notice window (or straight after the accepting stage where the campaign
+    holds no notice), with no objection pending, a passing score, and the entity still
+    eligible with no open case under it (checked under the append lock)."""
     async with scoring.transaction() as tx:
-        app = await acting_on(tx, who, application_id, COUNTY, "award")
+        app = await at_stage(tx, who, application_id, "award")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         today = await tx.today(who.tenant)
-        assert app.notice_closes_on is not None
-        if today < app.notice_closes_on:
+        if app.deciding_command == "award":
+            _check_decision_ref(app, cmd.decision_ref)
+        elif app.notice_closes_on is not None and today < app.notice_closes_on:
             raise Conflict(
                 f"公示期至 {app.notice_closes_on} 方满，届时方可授牌",
                 f"the public notice runs until {app.notice_closes_on}; award from that day",
@@ -172,11 +177,22 @@ async def award(
             rubric_version=campaign.rubric_version,
             score=app.final_score or 0.0,
             awarded_on=today,
+            decision_ref=cmd.decision_ref,
         )
         await tx.record(
             who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
         )
     return await application_view(scoring, who.tenant, application_id)
+
+
+def _check_decision_ref(app: ApplicationState, decision_ref: str | None) -> None:
+    """A collective decision (研究后确定) names its meeting or document beside the actor."""
+    if app.chain.collective and not decision_ref:
+        raise InvalidInput(
+            "本活动由集体研究决定，须注明会议纪要或文件编号",
+            "decision_ref: this campaign decides collectively; name the meeting or document",
+            "decision_ref",
+        )
 
 
 def _check_passing(app: ApplicationState, pass_mark: float) -> None:

@@ -49,7 +49,7 @@ async def delist(
         delisted_on=await tx.today(tenant),
         fraud=reason == "fraud",
     )
-    [stored] = await tx.record(tenant, app, [NewEvent(event, private)], metadata, ends=True)
+    [stored] = await tx.record(tenant, app, [NewEvent(event, private)], metadata)
     await _recheck_nesting(tx, tenant, app.campaign_id, app.entity_id, stored, metadata)
     return stored
 

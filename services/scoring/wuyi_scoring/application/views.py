@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from wuyi_core.auth import Principal
@@ -10,15 +11,20 @@ from wuyi_core.errors import NotFound
 from wuyi_core.eventstore.store import read_stream
 
 from wuyi_scoring.bootstrap import Scoring
-from wuyi_scoring.domain.application import STATUS_ZH, Status, fold
+from wuyi_scoring.domain.application import IN_REVIEW, STATUS_ZH, Status, fold
 
 
 async def application_view(scoring: Scoring, tenant: str, application_id: str) -> dict[str, Any]:
     async with scoring.reading() as tx:
         events = await read_stream(tx.conn, tenant, f"application:{application_id}")
-    state = fold((e.type.split(".")[4], e.data) for e in events)
-    if state is None:
-        raise NotFound(f"申报不存在：{application_id}", f"application {application_id} not found")
+        state = fold((e.type.split(".")[4], e.data) for e in events)
+        if state is None:
+            raise NotFound(
+                f"申报不存在：{application_id}", f"application {application_id} not found"
+            )
+        campaign = await tx.campaign(tenant, state.campaign_id)
+    state = replace(state, chain=campaign.review_chain)
+    stage = state.acting_stage
     view: dict[str, Any] = {
         "id": application_id,
         "campaign_id": state.campaign_id,
@@ -40,9 +46,16 @@ async def application_view(scoring: Scoring, tenant: str, application_id: str) -
         "awarded_on": None,
         "delisting": None,
         "rejection": None,
+        "stage": {"key": stage.key, "name": stage.name} if state.status in IN_REVIEW else None,
+        "next": sorted(state.chain_commands()),
+        "county_record": None,
+        "send_backs": [],
+        "rectification": None,
     }
     for event in events:
         _add(view, event.type.split(".")[4], event.data, event.metadata.actor)
+        if event.type.split(".")[4] == "sent_back":  # the applicant must read what to correct
+            view["send_backs"][-1]["note"] = (event.private or {}).get("note")
     return view
 
 
@@ -107,8 +120,15 @@ def _add(view: dict[str, Any], change: str, d: dict[str, Any], actor: str) -> No
                     objection["status"] = "upheld" if d["upheld"] else "dismissed"
         case "rejected":
             view["rejection"] = {"stage": d["stage"]}
+        case "sent_back":  # the next round is scored afresh; the audit keeps the old one
+            view["inspections"] = []
+            view["send_backs"].append({"stage": d["stage"], "by": actor})
         case "awarded":
             view["awarded_on"] = d["awarded_on"]
+        case "county_recorded":
+            view["county_record"] = {"record_ref": d["record_ref"], "by": actor}
+        case "rectified":
+            view["rectification"] = {"evidence": d["evidence"], "by": actor}
         case "spot_check_recorded":
             view["spot_checks"].append(
                 {"id": d["inspection_id"], "total": d["total"], "passed": d["passed"]}
