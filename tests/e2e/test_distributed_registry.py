@@ -79,7 +79,7 @@ class Service:
 
     def token(self, tenant: str = "t1") -> dict[str, str]:
         jwt = subprocess.run(
-            [wuyi_command(), "token", "--tenant", tenant, "--role", "county_admin"],
+            [wuyi_command(), "token", "--tenant", tenant, "--role", "county_admin", "--new-tenant"],
             env=self.env,
             capture_output=True,
             text=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from wuyi_core import revocations
 from wuyi_core.auth import Principal
 from wuyi_core.clock import Clock
 from wuyi_core.db.port import AbstractDatabase
@@ -43,6 +44,7 @@ class Registry:
 async def build_registry(db: AbstractDatabase, clock: Clock | None = None) -> Registry:
     store = EventStore(db, clock)
     await store.migrate()
+    await db.migrate(revocations.DDL)
     projector = Projector(store, RegistryProjection())
     await projector.migrate()
     await projector.catch_up()

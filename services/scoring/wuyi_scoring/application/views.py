@@ -113,7 +113,11 @@ def _add(view: dict[str, Any], change: str, d: dict[str, Any], actor: str) -> No
         case "public_notice_opened":
             view["public_notice"] = {"opens_on": d["opens_on"], "closes_on": d["closes_on"]}
         case "objection_filed":
-            view["objections"].append({"id": d["objection_id"], "status": "pending"})
+            view["objections"].append({"id": d["objection_id"], "status": "pending", "count": 1})
+        case "objection_repeated":
+            for objection in view["objections"]:
+                if objection["id"] == d["objection_id"]:
+                    objection["count"] += 1
         case "objection_ruled":
             for objection in view["objections"]:
                 if objection["id"] == d["objection_id"]:
