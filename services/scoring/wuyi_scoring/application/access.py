@@ -53,7 +53,7 @@ async def at_stage(tx: Tx, who: Principal, application_id: str, command: str) ->
     the chain: the accepting stage) and the chain allows ``command`` now (403, then 409)."""
     app = await tx.application(who.tenant, application_id)
     entity, lineage = await known_entity(tx, who.tenant, app.entity_id)
-    level = app.acting_stage.level
+    level = app.stage_for(command).level
     if level == "county":
         require(who, COUNTY, lineage)
     elif who.scope == app.entity_id:
