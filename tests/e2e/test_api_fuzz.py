@@ -63,7 +63,7 @@ FUZZ = settings(
 )
 
 
-@pytest.mark.parametrize("service", ["registry", "reporting", "scoring"])
+@pytest.mark.parametrize("service", ["registry", "reporting", "scoring", "notifier"])
 def test_no_operation_answers_500_to_generated_input(server, service):
     base, headers = server
     schema = schemathesis.openapi.from_url(f"{base}/{service}/openapi.json")
