@@ -17,6 +17,7 @@ from wuyi_core.registry_replica import apply_registry_event
 from wuyi_notifier.adapters import deliveries
 from wuyi_notifier.application.dispatch import notify
 from wuyi_notifier.application.escalation import sweep_escalations
+from wuyi_notifier.application.reminders import sweep_reminders
 from wuyi_notifier.application.sending import DEAD_LETTERS, send_due
 from wuyi_notifier.bootstrap import Notifier
 
@@ -60,4 +61,5 @@ def worker_loops(notifier: Notifier, bus: AbstractBus, seconds: float = 1.0) -> 
         *(named(r.name, r.run) for r in runners),
         every("notifier.sender", seconds, partial(send_due, notifier)),
         every("notifier.escalations", 30.0, partial(sweep_escalations, notifier)),
+        every("notifier.reminders", 300.0, partial(sweep_reminders, notifier)),
     ]

@@ -15,13 +15,15 @@ async def record_application(conn: AbstractConnection, envelope: Envelope) -> No
     d = envelope.data
     await conn.execute(
         "INSERT INTO applications (application_id, tenant, entity_id, entity_name, township_id,"
-        " campaign_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (application_id) DO NOTHING",
+        " campaign_id, batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        " ON CONFLICT (application_id) DO NOTHING",
         d["application_id"],
         envelope.tenant,
         d["entity_id"],
         d["entity_name"],
         d["township_id"],
         d["campaign_id"],
+        d["batch_id"],
     )
 
 

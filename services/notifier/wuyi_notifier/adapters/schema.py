@@ -10,6 +10,9 @@
 - ``deliveries``: one row per (event, recipient, channel), the unit of exactly-once; its status
   moves pending → delivered or dead. ``delivery_attempts`` records every attempt.
 - ``escalations``: a grid's miss waiting out its grace period before the parent leader is told.
+- ``campaigns`` / ``batches`` / ``tenant_zones``: phase deadlines, batch closings and quotas,
+  and the tenant's time zone, for the county's reminders; ``reminders`` keeps each reminder
+  sent, by its key, so it is sent once.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from __future__ import annotations
 DDL = [
     """CREATE TABLE IF NOT EXISTS applications (
         application_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, entity_id TEXT NOT NULL,
-        entity_name TEXT NOT NULL, township_id TEXT, campaign_id TEXT NOT NULL)""",
+        entity_name TEXT NOT NULL, township_id TEXT, campaign_id TEXT NOT NULL,
+        batch_id TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS grid_reports_seen (
         grid_id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (grid_id, day))""",
     """CREATE TABLE IF NOT EXISTS inbox_items (
@@ -49,4 +53,14 @@ DDL = [
         event_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, grid_id TEXT NOT NULL,
         parent_grid_id TEXT NOT NULL, day TEXT NOT NULL, due_at TEXT NOT NULL,
         envelope TEXT NOT NULL, done INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS campaigns (
+        campaign_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, title TEXT NOT NULL,
+        phases TEXT NOT NULL, per_township INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS batches (
+        batch_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, campaign_id TEXT NOT NULL,
+        name TEXT NOT NULL, closes_on TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS tenant_zones (
+        tenant TEXT PRIMARY KEY, timezone TEXT NOT NULL, version BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS reminders (
+        key TEXT PRIMARY KEY, tenant TEXT NOT NULL, sent_at TEXT NOT NULL)""",
 ]

@@ -15,7 +15,14 @@ from wuyi_contracts.envelope import Envelope
 from wuyi_core.consumer import Handler
 from wuyi_core.db.port import AbstractConnection
 
-from wuyi_notifier.adapters import deliveries, escalations, facts, inbox, subscriptions
+from wuyi_notifier.adapters import (
+    calendar,
+    deliveries,
+    escalations,
+    facts,
+    inbox,
+    subscriptions,
+)
 from wuyi_notifier.application.addressing import Subject, mailbox, subject_of
 from wuyi_notifier.bootstrap import Notifier
 from wuyi_notifier.domain.matching import subscribed
@@ -24,6 +31,11 @@ from wuyi_notifier.domain.templates import render, template_for
 
 _OPENED = scoring.ApplicationOpened.event_type()
 _REPORTED = {reporting.GridReportSubmitted.event_type(), reporting.GridReportCorrected.event_type()}
+_CALENDAR = {
+    scoring.CampaignLaunched.event_type(): calendar.record_campaign,
+    scoring.BatchOpened.event_type(): calendar.record_batch,
+    reporting.SettingsChanged.event_type(): calendar.record_zone,
+}
 
 
 def notify(notifier: Notifier) -> Handler:
@@ -34,6 +46,8 @@ def notify(notifier: Notifier) -> Handler:
             await facts.record_application(conn, envelope)
         elif envelope.type in _REPORTED:
             await facts.record_report(conn, envelope)
+        elif envelope.type in _CALENDAR:
+            await _CALENDAR[envelope.type](conn, envelope)
         rules = rules_for(envelope.type)
         subs = await subscriptions.active(conn, envelope.tenant)
         if not rules and not subs:

@@ -57,6 +57,25 @@ RULES: tuple[Rule, ...] = (
     Rule(scoring.TitleDelisted, Audience.PUBLIC, "public: honor list changed"),
 )
 
+
+@dataclass(frozen=True)
+class Reminder:
+    """A message no single event causes: a sweep finds it due on the tenant's calendar."""
+
+    kind: str
+    audience: Audience
+    why: str
+
+    @property
+    def event_type(self) -> str:
+        return f"cn.wuyi.notifier.reminder.{self.kind}.v1"
+
+
+REMINDERS: tuple[Reminder, ...] = (
+    Reminder("phase_deadline", Audience.COUNTY, "county: phase deadline approaching"),
+    Reminder("quota_short", Audience.COUNTY, "county: quota not met (batch closing)"),
+)
+
 # Audiences told later, by a sweep, rather than when the event arrives.
 DEFERRED = frozenset({Audience.PARENT_GRID_LEADER})
 
@@ -67,3 +86,25 @@ def rules_for(event_type: str) -> list[Rule]:
 
 def has_rules(event_type: str) -> bool:
     return any(rule.event_type == event_type for rule in RULES)
+
+
+_WHO = {
+    Audience.ENTITY_ADMIN: "the applicant entity's admin (`entity_admin` @ entity)",
+    Audience.REVIEWERS: "the township's reviewers (`township_reviewer` @ township); for a"
+    " township's own application the county's (`county_evaluator`)",
+    Audience.GRID_LEADER: "the grid's leader (`grid_member` @ grid)",
+    Audience.PARENT_GRID_LEADER: "the parent grid's leader (`grid_member` @ parent grid), after"
+    " the grace period, if the report is still missing",
+    Audience.COUNTY: "the county's evaluators (`county_evaluator` @ county), by a daily sweep"
+    " within the warning days",
+    Audience.PUBLIC: "public feed (`public` @ entity): no personal data",
+}
+
+
+def rules_table() -> str:
+    """The rules as the Markdown table of docs/notifier.md (a test keeps the two equal)."""
+    lines = ["| event type | told | why (DOMAIN.md) |", "|---|---|---|"]
+    rows: list[Rule | Reminder] = [*RULES, *REMINDERS]
+    for rule in rows:
+        lines.append(f"| `{rule.event_type}` | {_WHO[rule.audience]} | {rule.why} |")
+    return "\n".join(lines)

@@ -138,6 +138,23 @@ ESCALATION = Template(
 )
 
 
+PHASE_DEADLINE = Template(
+    "阶段截止临近",
+    "Phase deadline approaching",
+    "“{title}”的“{phase}”阶段将于{deadline}截止。",
+    "The phase {phase} of {title} ends on {deadline}.",
+    "/#/campaigns/{campaign_id}",
+)
+QUOTA_SHORT = Template(
+    "名额未报满",
+    "Quota not met",
+    "{township_name}在“{title}”{batch_name}中申报{count}个，少于名额{quota}个；批次{closes_on}截止。",
+    "{township_name} has {count} of {quota} applications in {batch_name} of {title};"
+    " the batch closes on {closes_on}.",
+    "/#/campaigns/{campaign_id}",
+)
+
+
 def template_for(event: type[EventData], escalation: bool = False) -> Template:
     return ESCALATION if escalation else TEMPLATES[event]
 
