@@ -1,8 +1,9 @@
-"""A webhook receiver on loopback (uvicorn), for the channel tests."""
+"""A webhook receiver and fakes of the robot APIs on loopback (uvicorn), for the channel tests."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -61,14 +62,77 @@ def _receiver_app(receiver: Receiver) -> FastAPI:
 async def receiving() -> AsyncIterator[Receiver]:
     port = free_port()
     receiver = Receiver(f"http://127.0.0.1:{port}")
-    config = uvicorn.Config(_receiver_app(receiver), host="127.0.0.1", port=port, log_level="error")
+    async with _serving(_receiver_app(receiver), port):
+        yield receiver
+
+
+@dataclass
+class Robots:
+    """Loopback fakes of the WeCom and DingTalk robot APIs: the request formats they take,
+    DingTalk's signed URL checked as DingTalk documents it, and error codes on demand."""
+
+    url: str
+    dingtalk_secret: str = "SECfake-dingtalk-robot-secret"
+    answers: dict[str, list[int]] = field(default_factory=dict)  # vendor -> errcodes to answer
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # accepted bodies
+    calls: int = 0
+
+    def signed(self, timestamp: str, sign: str) -> bool:
+        text = f"{timestamp}\n{self.dingtalk_secret}".encode()
+        mac = hmac.new(self.dingtalk_secret.encode(), text, "sha256").digest()
+        return hmac.compare_digest(base64.b64encode(mac).decode(), sign)
+
+    def answer(self, vendor: str, body: dict[str, Any]) -> dict[str, Any]:
+        self.calls += 1
+        queued = self.answers.get(vendor) or [0]
+        code = queued.pop(0) if self.answers.get(vendor) else 0
+        if code == 0:
+            self.messages.setdefault(vendor, []).append(body)
+        return {"errcode": code, "errmsg": "ok" if code == 0 else "fake error"}
+
+
+def _robots_app(robots: Robots) -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/cgi-bin/webhook/send")
+    async def wecom(key: str, request: Request) -> dict[str, Any]:
+        body = await request.json()
+        if key != "wecom-key" or body.get("msgtype") != "markdown":
+            return {"errcode": 93000, "errmsg": "invalid webhook url"}
+        return robots.answer("wecom", body)
+
+    @app.post("/robot/send")
+    async def dingtalk(
+        access_token: str, request: Request, timestamp: str = "", sign: str = ""
+    ) -> dict[str, Any]:
+        body = await request.json()
+        if not robots.signed(timestamp, sign):
+            return {"errcode": 310000, "errmsg": "sign not match"}
+        if body.get("msgtype") != "markdown" or not body["markdown"].get("title"):
+            return {"errcode": 40035, "errmsg": "bad message"}
+        return robots.answer("dingtalk", body)
+
+    return app
+
+
+@asynccontextmanager
+async def robot_fakes() -> AsyncIterator[Robots]:
+    port = free_port()
+    robots = Robots(f"http://127.0.0.1:{port}")
+    async with _serving(_robots_app(robots), port):
+        yield robots
+
+
+@asynccontextmanager
+async def _serving(app: FastAPI, port: int) -> AsyncIterator[None]:
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(10):
         while not server.started:
             await asyncio.sleep(0.01)
     try:
-        yield receiver
+        yield
     finally:
         server.should_exit = True
         await task

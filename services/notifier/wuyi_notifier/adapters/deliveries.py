@@ -7,12 +7,15 @@ moving their ``next_at`` past its lease, so two workers never send the same row 
 
 from __future__ import annotations
 
+import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from wuyi_contracts.envelope import Envelope
 from wuyi_core.db.port import AbstractConnection, Row
+
+from wuyi_notifier.domain.templates import Message
 
 CLAIM_LOCK = "notifier.deliveries.claim"
 
@@ -27,6 +30,7 @@ class Due:
     created_at: datetime
     first_attempt_at: datetime | None
     envelope: Envelope
+    message: Message | None
 
 
 async def record(
@@ -37,13 +41,14 @@ async def record(
     at: datetime,
     subscription_id: str | None = None,
     delivered: bool = False,
+    message: Message | None = None,
 ) -> None:
     """Record the delivery once; an inbox delivery is done when written, others are pending."""
     await conn.execute(
         "INSERT INTO deliveries (id, tenant, event_id, event_type, recipient, channel,"
         " subscription_id, status, attempts, next_at, created_at, first_attempt_at,"
-        " delivered_at, envelope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11,"
-        " $11, $12) ON CONFLICT (event_id, recipient, channel) DO NOTHING",
+        " delivered_at, envelope, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+        " $10, $11, $11, $12, $13) ON CONFLICT (event_id, recipient, channel) DO NOTHING",
         str(uuid.uuid4()),
         envelope.tenant,
         envelope.id,
@@ -56,6 +61,7 @@ async def record(
         at.isoformat(),
         at.isoformat() if delivered else None,
         envelope.model_dump_json(),
+        None if message is None else json.dumps(asdict(message), ensure_ascii=False),
     )
 
 
@@ -86,7 +92,28 @@ def _due(row: Row) -> Due:
         datetime.fromisoformat(row["created_at"]),
         None if first is None else datetime.fromisoformat(first),
         Envelope.model_validate_json(row["envelope"]),
+        None if row["message"] is None else Message(**json.loads(row["message"])),
     )
+
+
+async def defer(conn: AbstractConnection, delivery_id: str, until: datetime) -> None:
+    """Queue a delivery for later without counting an attempt (a robot's rate limit)."""
+    await conn.execute(
+        "UPDATE deliveries SET next_at = $1 WHERE id = $2", until.isoformat(), delivery_id
+    )
+
+
+async def recent_attempts(
+    conn: AbstractConnection, subscription_id: str, since: datetime
+) -> list[datetime]:
+    """When the subscription's target was called since ``since``, oldest first."""
+    rows = await conn.fetch(
+        "SELECT a.at FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id"
+        " WHERE d.subscription_id = $1 AND a.at > $2 ORDER BY a.at",
+        subscription_id,
+        since.isoformat(),
+    )
+    return [datetime.fromisoformat(row["at"]) for row in rows]
 
 
 async def attempted(

@@ -42,7 +42,7 @@ DDL = [
         event_type TEXT NOT NULL, recipient TEXT NOT NULL, channel TEXT NOT NULL,
         subscription_id TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL,
         next_at TEXT NOT NULL, created_at TEXT NOT NULL, first_attempt_at TEXT,
-        delivered_at TEXT, last_error TEXT, envelope TEXT NOT NULL,
+        delivered_at TEXT, last_error TEXT, envelope TEXT NOT NULL, message TEXT,
         UNIQUE (event_id, recipient, channel))""",
     "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_at)",
     """CREATE TABLE IF NOT EXISTS delivery_attempts (

@@ -1,7 +1,8 @@
 """Subscriptions (订阅): a channel, a target, event types and an entity scope, per tenant.
 
-The target (a URL, later an address or a robot URL) is a contact: it lives here only and never
-travels on a topic. The secret signs webhook calls; it is shown once, at creation.
+The target (a webhook or robot URL) is a contact: it lives here only and never travels on a
+topic. The secret signs webhook calls (made here, shown once, at creation) or a DingTalk robot's
+URL (the robot's own, given by the county admin); robots without signing have none.
 """
 
 from __future__ import annotations
@@ -51,8 +52,12 @@ async def add(
     scope_id: str | None,
     created_by: str,
     at: datetime,
+    secret: str | None = None,
 ) -> Subscription:
-    sid, secret = str(uuid.uuid4()), secrets.token_urlsafe(32)
+    """``secret``: given for a DingTalk robot (its own); made here for a webhook."""
+    if channel == "webhook":
+        secret = secrets.token_urlsafe(32)
+    sid, secret = str(uuid.uuid4()), secret or ""
     await conn.execute(
         "INSERT INTO subscriptions (id, tenant, channel, target, event_types, scope_id, secret,"
         " created_by, created_at, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",

@@ -24,6 +24,7 @@ class Outcome:
     ok: bool
     latency_ms: int
     error: str | None = None
+    final: bool = False  # the receiver said retrying cannot help: give up now
 
 
 def cloudevent(envelope: Envelope) -> bytes:

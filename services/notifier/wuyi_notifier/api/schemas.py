@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-Channel = Literal["webhook"]
+Channel = Literal["webhook", "wecom", "dingtalk"]
 
 
 class InboxItemPublic(BaseModel):
@@ -25,12 +25,19 @@ class InboxItemPublic(BaseModel):
 class SubscriptionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    channel: Channel = Field(description="webhook (more channels to come)")
-    target: HttpUrl = Field(description="the receiver's URL; stays in the notifier")
+    channel: Channel = Field(description="webhook, wecom (企业微信) or dingtalk (钉钉) robot")
+    target: HttpUrl = Field(description="the receiver's or robot's URL; stays in the notifier")
     event_types: list[str] = Field(
         min_length=1, max_length=50, description="CloudEvents types, `*` as a wildcard"
     )
     scope_id: str | None = Field(default=None, max_length=64)
+    secret: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=200,
+        description="dingtalk only: the robot's signing secret (加签, SEC...); webhook secrets"
+        " are made by the notifier",
+    )
 
 
 class SubscriptionPublic(BaseModel):
@@ -44,7 +51,7 @@ class SubscriptionPublic(BaseModel):
 
 
 class SubscriptionCreated(SubscriptionPublic):
-    secret: str = Field(description="signs the webhook calls; shown only here, once")
+    secret: str = Field(description="signs the calls; shown only here, once")
 
 
 class AttemptPublic(BaseModel):

@@ -27,7 +27,7 @@ from wuyi_notifier.application.addressing import Subject, mailbox, subject_of
 from wuyi_notifier.bootstrap import Notifier
 from wuyi_notifier.domain.matching import subscribed
 from wuyi_notifier.domain.rules import DEFERRED, Audience, rules_for
-from wuyi_notifier.domain.templates import render, template_for
+from wuyi_notifier.domain.templates import message_for, render, template_for
 
 _OPENED = scoring.ApplicationOpened.event_type()
 _REPORTED = {reporting.GridReportSubmitted.event_type(), reporting.GridReportCorrected.event_type()}
@@ -59,10 +59,18 @@ def notify(notifier: Notifier) -> Handler:
                 await escalations.schedule(conn, envelope, envelope.time + grace)
             else:
                 await tell(conn, envelope, subject, rule.audience, notifier)
+        facts_of = {**subject.values, "subject": envelope.subject}
         for sub in subs:
             if subscribed(sub.event_types, sub.scope_id, envelope.type, subject.lineage):
+                words = None if sub.channel == "webhook" else message_for(envelope.type, facts_of)
                 await deliveries.record(
-                    conn, envelope, sub.id, sub.channel, notifier.clock.now(), sub.id
+                    conn,
+                    envelope,
+                    sub.id,
+                    sub.channel,
+                    notifier.clock.now(),
+                    sub.id,
+                    message=words,
                 )
 
     return handle

@@ -20,8 +20,15 @@ async def subscribe(
     target: str,
     event_types: list[str],
     scope_id: str | None,
+    secret: str | None = None,
 ) -> Subscription:
     require(who, MANAGERS, [])
+    if secret is not None and channel != "dingtalk":
+        raise InvalidInput(
+            "只有钉钉机器人需要提供加签密钥",
+            "secret: only a dingtalk robot takes a secret (webhook secrets are made here)",
+            "secret",
+        )
     for pattern in event_types:
         if not PATTERN.fullmatch(pattern):
             raise InvalidInput(
@@ -40,6 +47,7 @@ async def subscribe(
             scope_id,
             who.sub,
             notifier.clock.now(),
+            secret,
         )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from wuyi_contracts import reporting, scoring
 from wuyi_contracts.base import EventData
+from wuyi_contracts.catalog import EVENT_TYPES
 
 DELIST_REASONS = {
     "case": ("辖区内出现病例", "a case in its area"),
@@ -153,6 +154,22 @@ QUOTA_SHORT = Template(
     " the batch closes on {closes_on}.",
     "/#/campaigns/{campaign_id}",
 )
+
+
+GENERIC = Template(
+    "事件通知",
+    "Event",
+    "{event_type}（{subject}）",
+    "{event_type} ({subject})",
+    "/",
+)
+
+
+def message_for(event_type: str, facts: Mapping[str, object]) -> Message:
+    """The words of an event for a group robot: its template, or the type and subject."""
+    event = EVENT_TYPES.get(event_type)
+    template = TEMPLATES.get(event) if event else None
+    return render(template or GENERIC, {**facts, "event_type": event_type})
 
 
 def template_for(event: type[EventData], escalation: bool = False) -> Template:
