@@ -16,7 +16,13 @@ class NotifierSettings(BaseSettings):
     retry_horizon_seconds: float = 86400.0  # then the delivery is dead-lettered
     escalation_grace_minutes: int = 60  # after a miss, before the parent grid leader is told
     send_batch: int = 100
-    dashboard_url: str = ""  # prefixed to the links in robot messages
+    dashboard_url: str = ""  # prefixed to the links in robot messages and e-mails
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool | None = None  # None: use STARTTLS when the server offers it
+    smtp_sender: str = "wuyi@localhost"
     warning_days: int = 3  # the county hears of a phase deadline or batch closing this early
 
     @property

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field
 
-Channel = Literal["webhook", "wecom", "dingtalk"]
+Channel = Literal["webhook", "wecom", "dingtalk", "email"]
 
 
 class InboxItemPublic(BaseModel):
@@ -25,8 +25,14 @@ class InboxItemPublic(BaseModel):
 class SubscriptionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    channel: Channel = Field(description="webhook, wecom (企业微信) or dingtalk (钉钉) robot")
-    target: HttpUrl = Field(description="the receiver's or robot's URL; stays in the notifier")
+    channel: Channel = Field(
+        description="webhook, wecom (企业微信) or dingtalk (钉钉) robot, email"
+    )
+    target: str = Field(
+        min_length=3,
+        max_length=2000,
+        description="the receiver's or robot's URL, or an e-mail address; stays in the notifier",
+    )
     event_types: list[str] = Field(
         min_length=1, max_length=50, description="CloudEvents types, `*` as a wildcard"
     )

@@ -20,7 +20,7 @@ async def create(
 ) -> SubscriptionCreated:
     """Subscribe a target to event types under a scope; the answer holds the signing secret."""
     sub = await subscribing.subscribe(
-        notifier, who, body.channel, str(body.target), body.event_types, body.scope_id, body.secret
+        notifier, who, body.channel, body.target, body.event_types, body.scope_id, body.secret
     )
     return SubscriptionCreated(**asdict(sub))
 

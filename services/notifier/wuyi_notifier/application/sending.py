@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from wuyi_core.db.port import AbstractConnection
 
 from wuyi_notifier import metrics
-from wuyi_notifier.adapters import deliveries, robots, subscriptions, webhook
+from wuyi_notifier.adapters import deliveries, email, robots, subscriptions, webhook
 from wuyi_notifier.adapters.deliveries import CLAIM_LOCK, Due
 from wuyi_notifier.adapters.subscriptions import Subscription
 from wuyi_notifier.bootstrap import Notifier
@@ -81,6 +81,9 @@ async def _send(notifier: Notifier, due: Due, sub: Subscription) -> webhook.Outc
             notifier.http(), sub.target, sub.secret, due.envelope, key, stamp, timeout
         )
     message = due.message or message_for(due.envelope.type, {"subject": due.envelope.subject})
+    if due.channel == "email":
+        mail = email.compose(message, sub.target, f"{due.envelope.id}.{sub.id}", notifier.settings)
+        return await email.send(mail, notifier.settings)
     return await robots.post(
         notifier.http(),
         due.channel,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from wuyi_core.auth import Principal, Role, require
 from wuyi_core.errors import InvalidInput, NotFound
 
@@ -23,6 +25,7 @@ async def subscribe(
     secret: str | None = None,
 ) -> Subscription:
     require(who, MANAGERS, [])
+    _check_target(channel, target)
     if secret is not None and channel != "dingtalk":
         raise InvalidInput(
             "只有钉钉机器人需要提供加签密钥",
@@ -49,6 +52,20 @@ async def subscribe(
             notifier.clock.now(),
             secret,
         )
+
+
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_ADDRESS = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
+
+
+def _check_target(channel: str, target: str) -> None:
+    if channel == "email":
+        if not _ADDRESS.fullmatch(target):
+            raise InvalidInput(
+                "target：须为电子邮件地址", "target: must be an e-mail address", "target"
+            )
+    elif not _URL.fullmatch(target):
+        raise InvalidInput("target：须为 http(s) 地址", "target: must be an http(s) URL", "target")
 
 
 async def listed(notifier: Notifier, who: Principal) -> list[Subscription]:
