@@ -23,6 +23,7 @@ from wuyi_notifier.adapters import (
     inbox,
     subscriptions,
 )
+from wuyi_notifier.adapters.subscriptions import Subscription
 from wuyi_notifier.application.addressing import Subject, mailbox, subject_of
 from wuyi_notifier.bootstrap import Notifier
 from wuyi_notifier.domain.matching import subscribed
@@ -42,12 +43,7 @@ def notify(notifier: Notifier) -> Handler:
     """The consumer handler of reporting's and scoring's events."""
 
     async def handle(envelope: Envelope, conn: AbstractConnection) -> None:
-        if envelope.type == _OPENED:
-            await facts.record_application(conn, envelope)
-        elif envelope.type in _REPORTED:
-            await facts.record_report(conn, envelope)
-        elif envelope.type in _CALENDAR:
-            await _CALENDAR[envelope.type](conn, envelope)
+        await _learn(conn, envelope)
         rules = rules_for(envelope.type)
         subs = await subscriptions.active(conn, envelope.tenant)
         if not rules and not subs:
@@ -59,21 +55,35 @@ def notify(notifier: Notifier) -> Handler:
                 await escalations.schedule(conn, envelope, envelope.time + grace)
             else:
                 await tell(conn, envelope, subject, rule.audience, notifier)
-        facts_of = {**subject.values, "subject": envelope.subject}
-        for sub in subs:
-            if subscribed(sub.event_types, sub.scope_id, envelope.type, subject.lineage):
-                words = None if sub.channel == "webhook" else message_for(envelope.type, facts_of)
-                await deliveries.record(
-                    conn,
-                    envelope,
-                    sub.id,
-                    sub.channel,
-                    notifier.clock.now(),
-                    sub.id,
-                    message=words,
-                )
+        await _to_subscribers(conn, envelope, subject, subs, notifier)
 
     return handle
+
+
+async def _learn(conn: AbstractConnection, envelope: Envelope) -> None:
+    """Keep what later messages need: applications, reports seen, the calendar."""
+    if envelope.type == _OPENED:
+        await facts.record_application(conn, envelope)
+    elif envelope.type in _REPORTED:
+        await facts.record_report(conn, envelope)
+    elif envelope.type in _CALENDAR:
+        await _CALENDAR[envelope.type](conn, envelope)
+
+
+async def _to_subscribers(
+    conn: AbstractConnection,
+    envelope: Envelope,
+    subject: Subject,
+    subs: list[Subscription],
+    notifier: Notifier,
+) -> None:
+    """A pending delivery per matching subscription; robots and e-mail carry the words."""
+    values = {**subject.values, "subject": envelope.subject}
+    for sub in subs:
+        if subscribed(sub.event_types, sub.scope_id, envelope.type, subject.lineage):
+            words = None if sub.channel == "webhook" else message_for(envelope.type, values)
+            now = notifier.clock.now()
+            await deliveries.record(conn, envelope, sub.id, sub.channel, now, sub.id, message=words)
 
 
 async def tell(
