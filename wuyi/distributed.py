@@ -6,7 +6,9 @@ log into its projections; replicas queue on the relay's lock, so running several
 reporting the faust-streaming worker (registry replica from Kafka, deadline and eligibility
 sweeps) plus relay and projections; for scoring plain aiokafka consumers (registry replica and
 the delisting policy, each committing its offsets after its database commit) and the
-rectification-deadline sweep. Sweeps are idempotent, so workers can be replicated.
+rectification-deadline sweep; for the notifier plain aiokafka consumers (registry replica and
+its policy), the sender of pending deliveries and the escalation sweep. Sweeps are idempotent
+and the sender claims under a lock, so workers can be replicated.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from wuyi_core.eventstore import EventStore
 from wuyi_core.loops import Loop, follow, named, root_app, running
 from wuyi_core.relay import Relay
 from wuyi_core.settings import WuyiSettings
+from wuyi_notifier.api.app import create_app as notifier_app
+from wuyi_notifier.bootstrap import build_notifier
+from wuyi_notifier.worker import worker_loops as notifier_worker_loops
 from wuyi_registry.api.app import create_app as registry_app
 from wuyi_registry.bootstrap import build_registry
 from wuyi_reporting.api.app import create_app as reporting_app
@@ -32,7 +37,7 @@ from wuyi_scoring.api.app import create_app as scoring_app
 from wuyi_scoring.bootstrap import build_scoring
 from wuyi_scoring.worker import worker_loops as scoring_worker_loops
 
-SERVED = ("registry", "reporting", "scoring")
+SERVED = ("registry", "reporting", "scoring", "notifier")
 
 
 def run_service(service: str, worker: bool, port: int | None, console: Console) -> None:
@@ -108,6 +113,13 @@ async def _parts(
         if worker:
             loops += scoring_worker_loops(scoring, bus)
         return scoring_app(scoring, tokens), scoring.store, loops
+    if service == "notifier":
+        notifier = await build_notifier(db)
+        return (
+            notifier_app(notifier, tokens),
+            notifier.store,
+            (notifier_worker_loops(notifier, bus) if worker else []),
+        )
     reporting = await build_reporting(db)  # its replica and sweeps run in the faust worker
     return (
         reporting_app(reporting, tokens),

@@ -10,6 +10,8 @@ from wuyi_core.auth import TokenService
 from wuyi_core.clock import Clock
 from wuyi_core.loops import follow, root_app
 from wuyi_dashboard import create_dashboard
+from wuyi_notifier.api.app import create_app as notifier_app
+from wuyi_notifier.worker import worker_loops as notifier_loops
 from wuyi_registry.api.app import create_app as registry_app
 from wuyi_reporting.api.app import create_app as reporting_app
 from wuyi_reporting.worker import deadline_loop, replica_loop
@@ -26,11 +28,13 @@ def create_embedded_app(services: Services, tokens: TokenService) -> FastAPI:
         replica_loop(services.reporting, services.embedded_bus()),
         deadline_loop(services.reporting),
         *scoring_loops(services.scoring, services.embedded_bus()),
+        *notifier_loops(services.notifier, services.embedded_bus()),
     ]
     mounts = {
         "/registry": registry_app(services.registry, tokens),
         "/reporting": reporting_app(services.reporting, tokens),
         "/scoring": scoring_app(services.scoring, tokens),
+        "/notifier": notifier_app(services.notifier, tokens),
         "/": create_dashboard(services=list(services.stores)),
     }
     return root_app("Wuyi (无疫)", mounts, loops)

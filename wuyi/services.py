@@ -22,6 +22,8 @@ from wuyi_core.eventstore import EventStore
 from wuyi_core.projection import Projector
 from wuyi_core.registry_replica import apply_registry_event
 from wuyi_core.settings import WuyiSettings
+from wuyi_notifier.bootstrap import Notifier, build_notifier
+from wuyi_notifier.worker import consumers as notifier_consumers
 from wuyi_registry.bootstrap import Registry, build_registry
 from wuyi_reporting.bootstrap import REPLICA, Reporting, build_reporting
 from wuyi_scoring.bootstrap import Scoring, build_scoring
@@ -29,7 +31,7 @@ from wuyi_scoring.worker import consumers as scoring_consumers
 
 from wuyi.datadir import DataDir
 
-SERVICE_NAMES = ("registry", "reporting", "scoring")
+SERVICE_NAMES = ("registry", "reporting", "scoring", "notifier")
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Services:
     registry: Registry
     reporting: Reporting
     scoring: Scoring
+    notifier: Notifier
 
     @property
     def stores(self) -> dict[str, EventStore]:
@@ -44,6 +47,7 @@ class Services:
             "registry": self.registry.store,
             "reporting": self.reporting.store,
             "scoring": self.scoring.store,
+            "notifier": self.notifier.store,
         }
 
     @property
@@ -57,12 +61,18 @@ class Services:
     def consumers(self) -> dict[str, ConsumerRunner]:
         """Every consumer, for commands on its parked events (driven without a subscription)."""
         replica = ConsumerRunner(REPLICA, self.reporting.store.db, None, apply_registry_event)
-        return {r.name: r for r in [replica, *scoring_consumers(self.scoring, None)]}
+        runners = [
+            replica,
+            *scoring_consumers(self.scoring, None),
+            *notifier_consumers(self.notifier, None),
+        ]
+        return {r.name: r for r in runners}
 
     def embedded_bus(self) -> EmbeddedBus:
         return EmbeddedBus(self.stores)
 
     async def close(self) -> None:
+        await self.notifier.close()
         for store in self.stores.values():
             await store.db.close()
 
@@ -72,6 +82,7 @@ async def _build(dbs: dict[str, AbstractDatabase], clock: Clock | None) -> Servi
         registry=await build_registry(dbs["registry"], clock),
         reporting=await build_reporting(dbs["reporting"], clock),
         scoring=await build_scoring(dbs["scoring"], clock),
+        notifier=await build_notifier(dbs["notifier"], clock),
     )
 
 

@@ -64,7 +64,7 @@ FUZZ = settings(
 )
 
 
-@pytest.mark.parametrize("service", ["registry", "reporting", "scoring"])
+@pytest.mark.parametrize("service", ["registry", "reporting", "scoring", "notifier"])
 def test_no_operation_answers_500_to_generated_input(server, service):
     base, data = server
     headers = token(data)  # one per service: fuzzing the registry's refresh revokes its token
