@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from wuyi_core.auth import TokenService
 from wuyi_core.clock import Clock
-from wuyi_core.loops import follow, root_app
+from wuyi_core.loops import every, follow, root_app
 from wuyi_dashboard import create_dashboard
 from wuyi_registry.api.app import create_app as registry_app
 from wuyi_reporting.api.app import create_app as reporting_app
@@ -26,6 +26,7 @@ def create_embedded_app(services: Services, tokens: TokenService) -> FastAPI:
         replica_loop(services.reporting, services.embedded_bus()),
         deadline_loop(services.reporting),
         *scoring_loops(services.scoring, services.embedded_bus()),
+        *(every(f"audit:{s}", 1.0, c.checkpoint) for s, c in services.checkpointers().items()),
     ]
     mounts = {
         "/registry": registry_app(services.registry, tokens),
