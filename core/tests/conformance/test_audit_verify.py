@@ -4,13 +4,15 @@ every kind of tampering issue #9 lists, on every adapter."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from wuyi_contracts.registry import EntityRenamed
 from wuyi_core.audit import verify_chains
-from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
+from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent, schema
 from wuyi_core.eventstore.checkpoints import Checkpointer, FileCheckpointLog
 from wuyi_core.eventstore.keyring import Keyring
+from wuyi_core.eventstore.records import GENESIS_HASH, StoredEvent, canonical_json
 
 from .tampering import mutate, unguard
 
@@ -112,3 +114,82 @@ async def test_rotated_keys_sign_new_events_and_old_ones_still_verify(db):
     without_old = EventStore(db, keyring=Keyring({"k2": b"x" * 40}, "k2"))
     report = await verify_chains(without_old)
     assert report.broken.position == 1 and "'k1'" in report.broken.reason
+
+
+async def legacy_store(db) -> EventStore:
+    """A store as the version before keyed chains wrote it: no key_id column, plain SHA-256."""
+
+    old_table = schema.TABLES[0].replace("key_id TEXT NOT NULL DEFAULT '',", "")
+    await db.migrate([old_table])
+    writer = EventStore(db, keyring=K1)
+    prev = GENESIS_HASH
+    async with db.transaction() as conn:
+        for position in (1, 2):
+            draft = StoredEvent(
+                position,
+                "t1",
+                "old",
+                position,
+                f"e{position}",
+                "cn.wuyi.registry.x.v1",
+                {"name": f"n{position}"},
+                None,
+                META,
+                writer.clock.now(),
+                prev,
+                "",
+            )
+            prev = draft.content_hash(K1)
+            await conn.execute(
+                "INSERT INTO events (position, tenant, stream_id, stream_version, event_id, type,"
+                " data, private, metadata, recorded_at, prev_hash, hash) VALUES"
+                " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                position,
+                "t1",
+                "old",
+                position,
+                f"e{position}",
+                draft.type,
+                canonical_json(draft.data),
+                None,
+                canonical_json(vars(META)),
+                draft.recorded_at.isoformat(),
+                draft.prev_hash,
+                replace(draft, hash=prev).hash,
+            )
+    await writer.migrate()
+    return writer
+
+
+async def test_a_store_from_before_keyed_chains_verifies_as_legacy_then_keyed(db, checkpoints):
+    """Old events stay legacy (plain SHA-256) up to the first signed checkpoint's
+    ``legacy_until``; new ones are keyed; re-hashing an old one still shows."""
+    store = await legacy_store(db)
+    adopted = await signed(store, checkpoints)
+    await store.append("t1", "old", 2, [renamed("old", 3)], META)
+    checkpoint = await signed(store, checkpoints)
+    assert (adopted.legacy_until, checkpoint.legacy_until) == (2, 2)
+    report = await verify_chains(store, checkpoint)
+    assert report.ok and report.legacy == 2 and report.events == 3
+    legacy = (await store.read_stream("t1", "old"))[:2]
+    async with store.db.transaction() as conn:  # re-hash the legacy stream with plain SHA-256
+        await unguard(conn, store.db.dialect)
+        prev = GENESIS_HASH
+        for event in legacy:
+            forged = replace(event, data={"name": "forged"}, prev_hash=prev)
+            prev = forged.content_hash(K1)
+            await conn.execute(
+                "UPDATE events SET data = $1, prev_hash = $2, hash = $3 WHERE position = $4",
+                '{"name":"forged"}',
+                forged.prev_hash,
+                prev,
+                event.position,
+            )
+    assert (await verify_chains(store, adopted)).broken.position == 2  # the digest differs
+    assert (await verify_chains(store, checkpoint)).broken.position == 3  # its link breaks
+
+
+async def test_a_legacy_store_without_a_checkpoint_is_reported_not_passed(db):
+    store = await legacy_store(db)
+    report = await verify_chains(store)
+    assert report.broken.position == 1 and "unkeyed" in report.broken.reason
