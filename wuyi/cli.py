@@ -167,6 +167,14 @@ def verify(data: DataOpt = None) -> None:
     raise typer.Exit(asyncio.run(verify_audit(data, console)))
 
 
+@audit.command("rotate-key")
+def rotate_key(data: DataOpt = None) -> None:
+    """新增审计密钥并设为当前 / add a new current audit key (embedded; older keys stay)."""
+    from wuyi.commands import rotate_audit_key
+
+    raise typer.Exit(asyncio.run(rotate_audit_key(data, console)))
+
+
 @dead_letters.command("list")
 def dead_letters_list(data: DataOpt = None) -> None:
     """列出处理失败而暂存的事件 / list events parked after failing."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from wuyi_core.auth import TokenService
 from wuyi_core.clock import Clock
-from wuyi_core.loops import follow, root_app
+from wuyi_core.loops import every, follow, root_app
 from wuyi_dashboard import create_dashboard
 from wuyi_notifier.api.app import create_app as notifier_app
 from wuyi_notifier.worker import worker_loops as notifier_loops
@@ -29,6 +29,7 @@ def create_embedded_app(services: Services, tokens: TokenService) -> FastAPI:
         deadline_loop(services.reporting),
         *scoring_loops(services.scoring, services.embedded_bus()),
         *notifier_loops(services.notifier, services.embedded_bus()),
+        *(every(f"audit:{s}", 1.0, c.checkpoint) for s, c in services.checkpointers().items()),
     ]
     mounts = {
         "/registry": registry_app(services.registry, tokens),

@@ -15,6 +15,7 @@ from wuyi_core import registry_replica
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.eventstore import EventStore
+from wuyi_core.eventstore.keyring import Keyring
 from wuyi_core.tracking import DDL as TRACKING_DDL
 
 from wuyi_notifier.adapters.schema import DDL
@@ -47,10 +48,13 @@ class Notifier:
 
 
 async def build_notifier(
-    db: AbstractDatabase, clock: Clock | None = None, settings: NotifierSettings | None = None
+    db: AbstractDatabase,
+    clock: Clock | None = None,
+    settings: NotifierSettings | None = None,
+    keyring: Keyring | None = None,
 ) -> Notifier:
     clock = clock or SystemClock()
-    store = EventStore(db, clock)
+    store = EventStore(db, clock, keyring=keyring)
     await store.migrate()
     await db.migrate([*registry_replica.DDL, *DDL, *TRACKING_DDL])
     return Notifier(store, clock, settings or NotifierSettings())
