@@ -47,7 +47,7 @@ async def test_the_public_sees_the_honor_list_and_the_delisting_with_its_reason(
     await expect(tab.locator("#honor")).to_contain_text("无疫村（社区）")
     await expect(tab.locator("#delisted tr")).to_have_count(1)
     await expect(tab.locator("#delisted")).to_contain_text("发生病例 / case")
-    await expect(tab.locator("#services .status.ok")).to_have_count(3)
+    await expect(tab.locator("#services .status.ok")).to_have_count(4)  # with the notifier
 
 
 async def test_a_county_admin_signs_in_with_a_token_and_sees_the_county_tree(page):
