@@ -12,7 +12,7 @@ from wuyi_scoring.application import applications as a
 from wuyi_scoring.application import commands as c
 from wuyi_scoring.application import evaluation as e
 from wuyi_scoring.application import management as m
-from wuyi_scoring.application.views import application_view, list_applications
+from wuyi_scoring.application.views import list_applications, read_application, shown
 
 router = APIRouter(tags=["applications"])
 
@@ -22,7 +22,7 @@ async def open_application(
     body: c.OpenApplication, scoring: ScoringDep, who: CurrentPrincipal, cid: CorrelationId
 ) -> dict[str, Any]:
     """Open an entity's application in a batch (draft)."""
-    return await a.open_application(scoring, who, cid, body)
+    return await shown(scoring, who, await a.open_application(scoring, who, cid, body))
 
 
 @router.get("/applications")
@@ -41,8 +41,8 @@ async def applications(
 async def get_application(
     application_id: str, scoring: ScoringDep, who: CurrentPrincipal
 ) -> dict[str, Any]:
-    """One application: state, scores, inspections, notice and objections."""
-    return await application_view(scoring, who.tenant, application_id)
+    """One application: state, scores, notice and objections; inspections to its review chain."""
+    return await read_application(scoring, who, application_id)
 
 
 @router.post("/applications/{application_id}/self-assessment")
@@ -54,7 +54,7 @@ async def self_assess(
     cid: CorrelationId,
 ) -> dict[str, Any]:
     """Score the entity against the campaign's rubric (自评); the total is computed."""
-    return await a.self_assess(scoring, who, cid, application_id, body)
+    return await shown(scoring, who, await a.self_assess(scoring, who, cid, application_id, body))
 
 
 @router.post("/applications/{application_id}/submission")
@@ -66,7 +66,8 @@ async def submit(
     body: c.Submit | None = None,
 ) -> dict[str, Any]:
     """Submit to the township; refused below the application mark or when not eligible."""
-    return await a.submit(scoring, who, cid, application_id, body or c.Submit())
+    view = await a.submit(scoring, who, cid, application_id, body or c.Submit())
+    return await shown(scoring, who, view)
 
 
 @router.post("/applications/{application_id}/township-review")
@@ -190,6 +191,7 @@ async def complete_rectification(
     body: c.CompleteRectification | None = None,
 ) -> dict[str, Any]:
     """Report a rectification order done (整改完成), with evidence."""
-    return await m.complete_rectification(
+    view = await m.complete_rectification(
         scoring, who, cid, application_id, order_id, body or c.CompleteRectification()
     )
+    return await shown(scoring, who, view)
