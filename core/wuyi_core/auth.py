@@ -154,11 +154,16 @@ def in_scope(principal: Principal, lineage: Sequence[str]) -> bool:
 
 def require(principal: Principal, roles: Collection[Role], lineage: Sequence[str]) -> None:
     """Refuse (403) unless the principal has one of ``roles`` and the target is in its scope."""
+    require_role(principal, roles)
+    if not in_scope(principal, lineage):
+        raise Forbidden("目标不在您的管辖范围内", "the target is outside your jurisdiction scope")
+
+
+def require_role(principal: Principal, roles: Collection[Role]) -> None:
+    """Refuse (403) unless the principal has one of ``roles`` (lists then filter to scope)."""
     if principal.role not in roles:
         allowed = ", ".join(sorted(r.value for r in roles))
         raise Forbidden(
             f"角色 {principal.role.value} 无权执行此操作（允许：{allowed}）",
             f"role {principal.role.value} may not do this (allowed: {allowed})",
         )
-    if not in_scope(principal, lineage):
-        raise Forbidden("目标不在您的管辖范围内", "the target is outside your jurisdiction scope")

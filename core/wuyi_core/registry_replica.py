@@ -132,6 +132,14 @@ async def entity(conn: AbstractConnection, tenant: str, entity_id: str) -> Row |
     )
 
 
+async def county(conn: AbstractConnection, tenant: str) -> str | None:
+    """The tenant's root entity (the county), once registered."""
+    value = await conn.fetchval(
+        "SELECT id FROM registry_entities WHERE tenant = $1 AND kind = 'county'", tenant
+    )
+    return None if value is None else str(value)
+
+
 async def lineage(conn: AbstractConnection, tenant: str, entity_id: str) -> list[str]:
     """The entity and its ancestors, nearest first."""
     return await walk(conn, "registry_entities", "parent_id", tenant, entity_id, up=True)
