@@ -90,6 +90,10 @@ PROBES: dict[tuple[str, str, str], Probe] = {
         )
     },
     ("registry", "POST", "/v1/imports"): _p(lambda w, b: "/registry/v1/imports", upload=True),
+    ("registry", "POST", "/v1/tokens/refresh"): _p(lambda w, b: "/registry/v1/tokens/refresh"),
+    ("registry", "POST", "/v1/tokens/{jti}/revoke"): _p(
+        lambda w, b: "/registry/v1/tokens/not-a-minted-token/revoke"
+    ),
     ("reporting", "GET", "/v1/settings"): _p(lambda w, b: "/reporting/v1/settings"),
     ("reporting", "PUT", "/v1/settings"): _p(
         lambda w, b: "/reporting/v1/settings", lambda w, b: {"cycle_days": 1}
@@ -199,6 +203,20 @@ PROBES: dict[tuple[str, str, str], Probe] = {
     ("scoring", "POST", "/v1/applications/{application_id}/award"): _app("/award"),
     ("scoring", "POST", "/v1/applications/{application_id}/spot-checks"): _app(
         "/spot-checks", lambda w, b: {"scores": {}}
+    ),
+    ("scoring", "POST", "/v1/applications/{application_id}/send-back"): _app(
+        "/send-back", lambda w, b: {"note": "补充材料"}
+    ),
+    # the first allowed call records the rejected application's rectification (harmless: every
+    # later write still meets a 409, and the applicant's view is the same after it)
+    ("scoring", "POST", "/v1/applications/{application_id}/rectification"): _app(
+        "/rectification", lambda w, b: {"note": "已整改"}
+    ),
+    ("scoring", "POST", "/v1/applications/{application_id}/county-record"): _app(
+        "/county-record", lambda w, b: {}
+    ),
+    ("scoring", "POST", "/v1/applications/{application_id}/objections/rulings"): _app(
+        "/objections/rulings", lambda w, b: {"all_pending": True, "upheld": False, "note": "驳回"}
     ),
     ("scoring", "POST", "/v1/applications/{application_id}/rectification-orders"): _app(
         "/rectification-orders", lambda w, b: {"note": "整改"}

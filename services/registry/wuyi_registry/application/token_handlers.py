@@ -15,12 +15,14 @@ from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
 
 
 async def revoke_token(reg_store: EventStore, who: Principal, cid: str, jti: str) -> dict[str, Any]:
-    """A county admin revokes any token of the county; anyone may revoke their own (log out).
+    """A county admin for the whole county revokes any token of the county (one scoped below it
+    changes nothing tenant-wide); anyone may revoke their own (log out).
     Revoking twice is the same as once."""
     own = jti == who.jti
-    if not own and who.role != Role.COUNTY_ADMIN:
+    if not own and (who.role != Role.COUNTY_ADMIN or who.scope is not None):
         raise Forbidden(
-            "只有县级管理员可以吊销他人的令牌", "only a county admin may revoke another's token"
+            "只有全县范围的县级管理员可以吊销他人的令牌",
+            "only a county admin for the whole county may revoke another's token",
         )
     # the registry does not keep the tokens it never saw minted (the CLI mints offline): a
     # revocation outlives any token that can carry this id, which lives TOKEN_HOURS at most

@@ -29,7 +29,9 @@ def test_an_unannounced_visit_stays_unknown_to_the_applicant_until_the_result(st
     assert shown["inspections"] == [] and shown["final_score"] is None
 
 
-@pytest.mark.parametrize("status", ["in_public_notice", "awarded", "rejected", "delisted"])
+@pytest.mark.parametrize(
+    "status", ["in_public_notice", "awarded", "rejected", "delisted", "rectified"]
+)
 def test_after_the_result_the_applicant_sees_kind_and_scores_never_inspector_or_evidence(status):
     [shown] = application_for_applicant(_view(status))["inspections"]
     assert (shown["kind"], shown["scores"]) == ("unannounced", {"a": 8.0})

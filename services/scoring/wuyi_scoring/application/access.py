@@ -55,20 +55,34 @@ async def acting_on(
 
 async def at_stage(tx: Tx, who: Principal, application_id: str, command: str) -> ApplicationState:
     """The application, once ``who`` may act at its stage of the campaign's review chain (after
-    the chain: the accepting stage) and the chain allows ``command`` now (403, then 409)."""
+    the review: at a stage the command belongs to) and the chain allows ``command`` now (403,
+    then 409)."""
     app = await tx.application(who.tenant, application_id)
     entity, lineage = await known_entity(tx, who.tenant, app.entity_id)
-    level = app.stage_for(command).level
+    refusals = []
+    for stage in app.stages_for(command):
+        try:
+            _require_stage(who, stage.level, entity, lineage, app.entity_id)
+            break
+        except Forbidden as refused:
+            refusals.append(refused)
+    else:
+        raise refusals[0]
+    app.expect(command)
+    return app
+
+
+def _require_stage(
+    who: Principal, level: str, entity: Row, lineage: Sequence[str], applicant: str
+) -> None:
     if level == "county":
         require(who, COUNTY, lineage)
-    elif who.scope == app.entity_id:
+    elif who.scope == applicant:
         raise Forbidden("不能审核本单位自己的申报", "nobody reviews their own application")
     elif level == "unit":
         require(who, UNIT, lineage[1:])  # the organisation above, never the applicant
     else:  # township: a township's own application (无疫乡镇) goes a level up, to the county
         require(who, COUNTY if entity["kind"] == "township" else TOWNSHIP, lineage[1:])
-    app.expect(command)
-    return app
 
 
 def above(who: Principal, lineage: Sequence[str]) -> bool:

@@ -151,14 +151,17 @@ class ApplicationState:
         """The stage whose reviewers act now; after the chain, the accepting stage's."""
         return self.chain.stages[self.stage if self.status in IN_REVIEW else -1]
 
-    def stage_for(self, command: str) -> Stage:
-        """Whose ``command`` it is: the acting stage while under review; afterwards the stage
-        whose act the command is (so a township reviewer who lost a race to a rejection hears
-        409, the state, not 403), else the accepting stage."""
+    def stages_for(self, command: str) -> tuple[Stage, ...]:
+        """Whose ``command`` it is: the acting stage while under review. Afterwards, the stages
+        whose act the command is; for a send-back, which any stage may make, every stage; for
+        the rest the accepting stage. So whoever reviews this application (say, the reviewer
+        who lost the race to a rejection) hears 409 naming the state, not 403."""
         if self.status in IN_REVIEW:
-            return self.acting_stage
-        acting = (s for s in self.chain.stages if ACT_COMMAND[s.act] == command)
-        return next(acting, self.acting_stage)
+            return (self.acting_stage,)
+        own = tuple(s for s in self.chain.stages if ACT_COMMAND[s.act] == command)
+        if own:
+            return own
+        return tuple(self.chain.stages) if command == "send_back" else (self.acting_stage,)
 
     @property
     def deciding_command(self) -> str:

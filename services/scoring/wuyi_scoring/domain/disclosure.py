@@ -14,12 +14,15 @@ from typing import Any
 
 from wuyi_scoring.domain.application import Status
 
-RESULT = frozenset({Status.IN_PUBLIC_NOTICE, Status.AWARDED, Status.REJECTED, Status.DELISTED})
+RESULT = frozenset(
+    {Status.IN_PUBLIC_NOTICE, Status.AWARDED, Status.REJECTED, Status.DELISTED, Status.RECTIFIED}
+)
 INSPECTIONS = ("inspection_recorded", "spot_check_recorded")
 
 
 def result_known(status: str) -> bool:
-    """The county's evaluation has ended (public notice, award, rejection or delisting)."""
+    """The evaluation has ended (public notice, award, rejection or delisting, and the
+    rectification recorded after the last two)."""
     return Status(status) in RESULT
 
 
