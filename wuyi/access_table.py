@@ -29,6 +29,7 @@ class Rule(StrEnum):
     ABOVE = "above"  # the target lies strictly below the scope: nobody reviews themselves
     ROWS = "rows"  # each row of the upload is checked; refused rows are reported, not a 403
     FILTERED = "filtered"  # a list: answers 200 with only what lies in scope
+    OWN = "own"  # the caller's own things (its mailbox's items); another's are not found
 
 
 RULE_TEXT = {
@@ -39,6 +40,7 @@ RULE_TEXT = {
     Rule.ABOVE: "target strictly below scope",
     Rule.ROWS: "each row's target in scope",
     Rule.FILTERED: "filtered to scope",
+    Rule.OWN: "the caller's own",
 }
 
 ALL = frozenset(Role)
@@ -92,7 +94,7 @@ def _op(
     return Operation(service, method, path, roles, rule, target, note)
 
 
-_R, _P, _S = "registry", "reporting", "scoring"
+_R, _P, _S, _N = "registry", "reporting", "scoring", "notifier"
 _CONTACTS = "contact shown only to roster writers in scope"
 _LEADER = "leader shown only to roster writers in scope"
 _INSPECTIONS = (
@@ -198,6 +200,19 @@ TABLE: tuple[Operation, ...] = (
     _op(_S, "GET", "/v1/entities/{entity_id}/audit", frozenset({EA, TR, CE, CA}), Rule.TARGET,
         "entity", "inspections shown to the entity's side as in GET application"),
     *_health(_S),
+    # notifier: a mailbox is a role at a scope; targets (webhooks, robots, e-mail) are private
+    _op(_N, "GET", "/v1/inbox", ALL, Rule.FILTERED, "mailbox",
+        "the caller's role at its scope (unscoped county roles: the tenant's)"),
+    _op(_N, "POST", "/v1/inbox/{item_id}/read", ALL, Rule.OWN, "mailbox item",
+        "read for the caller only; another mailbox's item is not found"),
+    _op(_N, "GET", "/v1/public-feed", NONE, Rule.PUBLIC, note="no personal data"),
+    _op(_N, "POST", "/v1/subscriptions", frozenset({CA}), Rule.COUNTY,
+        note="targets and secrets never leave the notifier"),
+    _op(_N, "GET", "/v1/subscriptions", frozenset({CA}), Rule.COUNTY, note="targets masked"),
+    _op(_N, "DELETE", "/v1/subscriptions/{subscription_id}", frozenset({CA}), Rule.COUNTY),
+    _op(_N, "GET", "/v1/deliveries", frozenset({CA, CE}), Rule.COUNTY,
+        note="recipients masked"),
+    *_health(_N),
 )  # fmt: skip
 
 

@@ -235,6 +235,27 @@ PROBES: dict[tuple[str, str, str], Probe] = {
         lambda w, b: f"/scoring/v1/entities/{b['K']}/audit", admin_home="K"
     ),
 }
-for _service in ("registry", "reporting", "scoring"):
+PROBES |= {
+    ("notifier", "GET", "/v1/inbox"): _p(lambda w, b: "/notifier/v1/inbox"),
+    ("notifier", "POST", "/v1/inbox/{item_id}/read"): _p(
+        lambda w, b: "/notifier/v1/inbox/no-such-item/read"
+    ),
+    ("notifier", "GET", "/v1/public-feed"): _p(lambda w, b: "/notifier/v1/public-feed?tenant=t1"),
+    # a subscription whose event type matches nothing, so no delivery ever goes out
+    ("notifier", "POST", "/v1/subscriptions"): _p(
+        lambda w, b: "/notifier/v1/subscriptions",
+        lambda w, b: {
+            "channel": "webhook",
+            "target": "http://127.0.0.1:9/access-probe",
+            "event_types": ["cn.wuyi.access.probe.v1"],
+        },
+    ),
+    ("notifier", "GET", "/v1/subscriptions"): _p(lambda w, b: "/notifier/v1/subscriptions"),
+    ("notifier", "DELETE", "/v1/subscriptions/{subscription_id}"): _p(
+        lambda w, b: "/notifier/v1/subscriptions/no-such-subscription"
+    ),
+    ("notifier", "GET", "/v1/deliveries"): _p(lambda w, b: "/notifier/v1/deliveries"),
+}
+for _service in ("registry", "reporting", "scoring", "notifier"):
     for _path in ("/health", "/ready", "/metrics"):
         PROBES[(_service, "GET", _path)] = _p(lambda w, b, s=_service, p=_path: f"/{s}{p}")
