@@ -8,8 +8,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from wuyi_core.auth import TokenService
 from wuyi_core.clock import Clock
+from wuyi_core.db.sqlite import SQLiteDatabase
 from wuyi_core.loops import follow, root_app
 from wuyi_dashboard import create_dashboard
+from wuyi_dashboard.accounts.api import create_accounts_app
+from wuyi_dashboard.accounts.store import Accounts
 from wuyi_registry.api.app import create_app as registry_app
 from wuyi_reporting.api.app import create_app as reporting_app
 from wuyi_reporting.worker import deadline_loop, replica_loop
@@ -20,7 +23,9 @@ from wuyi.datadir import DataDir
 from wuyi.services import Services, open_sqlite
 
 
-def create_embedded_app(services: Services, tokens: TokenService) -> FastAPI:
+def create_embedded_app(
+    services: Services, tokens: TokenService, accounts: Accounts | None = None
+) -> FastAPI:
     loops = [follow(p) for p in services.projectors.values()]
     loops += [
         replica_loop(services.reporting, services.embedded_bus()),
@@ -28,6 +33,7 @@ def create_embedded_app(services: Services, tokens: TokenService) -> FastAPI:
         *scoring_loops(services.scoring, services.embedded_bus()),
     ]
     mounts = {
+        **({"/auth": create_accounts_app(accounts, tokens)} if accounts else {}),
         "/registry": registry_app(services.registry, tokens),
         "/reporting": reporting_app(services.reporting, tokens),
         "/scoring": scoring_app(services.scoring, tokens),
@@ -39,3 +45,8 @@ def create_embedded_app(services: Services, tokens: TokenService) -> FastAPI:
 async def open_embedded(path: Path, clock: Clock | None = None) -> tuple[Services, TokenService]:
     data = DataDir(path).ensure()
     return await open_sqlite(data, clock), TokenService(data.jwt_secret(), clock)
+
+
+async def open_accounts(path: Path) -> Accounts:
+    """The embedded deployment's user accounts: ``accounts.db`` in the data folder."""
+    return await Accounts(await SQLiteDatabase.open(DataDir(path).database("accounts"))).migrate()

@@ -29,6 +29,7 @@ from wuyi_core.docs import install_docs
 from wuyi_core.errors import InvalidInput, Unauthorized, Unavailable, WuyiError
 from wuyi_core.eventstore import EventStore
 from wuyi_core.middleware import BodyLimit, DatabaseOutage, SecurityHeaders, error_response
+from wuyi_core.session import SESSION_COOKIE, check_origin
 
 log = logging.getLogger(__name__)
 
@@ -111,13 +112,19 @@ def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None:
+    """The caller: a bearer token, or else the web application's session cookie (whose
+    state-changing requests must come from this origin: ``session.check_origin``)."""
+    tokens: TokenService = request.app.state.tokens
+    if credentials is not None:
+        return tokens.verify(credentials.credentials)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie is None:
         raise Unauthorized(
             "需要登录：请在 Authorization 头中提供 Bearer 令牌",
             "authentication required: send an Authorization: Bearer token",
         )
-    tokens: TokenService = request.app.state.tokens
-    return tokens.verify(credentials.credentials)
+    check_origin(request.method, request.headers)
+    return tokens.verify(cookie)
 
 
 _CORRELATION_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
