@@ -1,15 +1,71 @@
-"""The dashboard in a real browser (Debian's Chromium driven by Playwright) against ``wuyi up``
-on the demo county: the public lists without a token, then the county tree after signing in."""
+"""The web application in a real browser (Debian's Chromium driven by Playwright) against one
+``wuyi up`` on the demo county per module: the public lists without signing in, a grid
+worker's zero report, correction and validation message on a 360-px phone, and throttled
+sign-in. Screenshots go to ``test-artifacts/`` (gitignored)."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.e2e.test_embedded_cli import Server, run, seeded  # noqa: F401
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = {"width": 360, "height": 740}
+
+
+class Site:
+    def __init__(self, server: Server, admin: dict[str, str]) -> None:
+        self.server = server
+        self.url = server.url
+        self.admin = admin
+
+    async def worker(self, username: str) -> str:
+        """A fresh level-3 grid (nothing reported today) and a grid worker scoped to it."""
+        async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
+            leader = (await http.get("/registry/v1/grids?level=2&limit=1")).json()["items"][0]
+            grid = await http.post(
+                "/registry/v1/grids",
+                json={
+                    "name": f"{username}网格",
+                    "level": 3,
+                    "entity_id": leader["entity_id"],
+                    "parent_grid_id": leader["id"],
+                },
+            )
+            grid_id = grid.json()["id"]
+            for _ in range(100):  # the reporting service learns of it from the registry
+                known = await http.get(f"/reporting/v1/grid-reports?grid_id={grid_id}")
+                if known.status_code == 200:
+                    break
+                await asyncio.sleep(0.1)
+            user = {
+                "username": username,
+                "display_name": "张网格员",
+                "role": "grid_member",
+                "scope": grid_id,
+            }
+            created = await http.post("/auth/v1/users", json=user)
+            assert created.status_code == 201, created.text
+            return str(created.json()["password"])
+
+
+@pytest.fixture(scope="module")
+def site(seeded, tmp_path_factory) -> Iterator[Site]:  # noqa: F811
+    data = tmp_path_factory.mktemp("web") / "data"
+    shutil.copytree(seeded, data)
+    server = asyncio.run(Server(data).ready())
+    jwt = run("token", "--data", str(data), "--tenant", "demo", "--role", "county_admin")
+    try:
+        yield Site(server, {"Authorization": f"Bearer {jwt.stdout.strip()}"})
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -26,44 +82,83 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def page(seeded, tmp_path, browser) -> AsyncIterator[tuple[Page, Server, str]]:  # noqa: F811
-    data = tmp_path / "data"
-    shutil.copytree(seeded, data)
-    server = await Server(data).ready()
-    jwt = run("token", "--data", str(data), "--tenant", "demo", "--role", "county_admin")
-    opened = await browser.new_page(locale="zh-CN")
-    try:
-        yield opened, server, jwt.stdout.strip()
-    finally:
-        await opened.close()
-        server.stop()
+async def phone(browser) -> AsyncIterator[Page]:
+    context = await browser.new_context(locale="zh-CN", viewport=PHONE)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page
+    await context.close()
+    csp = [e for e in errors if "Content Security Policy" in e]
+    assert not csp, csp  # nothing the page needs is refused by the CSP
 
 
-async def test_the_public_sees_the_honor_list_and_the_delisting_with_its_reason(page):
-    tab, server, _ = page
-    await tab.goto(server.url)
-    await expect(tab.locator("h1")).to_contain_text("无疫创建工作指挥台")
-    await expect(tab.locator("#honor tr")).to_have_count(4)
-    await expect(tab.locator("#honor")).to_contain_text("无疫村（社区）")
-    await expect(tab.locator("#delisted tr")).to_have_count(1)
-    await expect(tab.locator("#delisted")).to_contain_text("发生病例 / case")
-    await expect(tab.locator("#services .status.ok")).to_have_count(3)
+async def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-async def test_a_county_admin_signs_in_with_a_token_and_sees_the_county_tree(page):
-    tab, server, jwt = page
-    await tab.goto(server.url)
-    await tab.fill("#token", jwt)
-    await tab.click("#token-form button")
-    await expect(tab.locator("#tree-section")).to_be_visible()
-    await expect(tab.locator("#tree > li > strong").first).to_have_text("示范县")
-    await expect(tab.locator("#tree")).to_contain_text("乡镇/街道")
+async def sign_in(page: Page, site: Site, username: str, password: str) -> None:
+    await page.goto(f"{site.url}/#/sign-in")
+    await page.fill("#username", username)
+    await page.fill("#password", password)
+    await page.click("#sign-in-button")
 
 
-async def test_a_bad_token_is_refused_with_a_message_in_both_languages(page):
-    tab, server, _ = page
-    await tab.goto(server.url)
-    await tab.fill("#token", "not-a-token")
-    await tab.click("#token-form button")
-    await expect(tab.locator("#login-error")).to_contain_text("登录凭证无效")
-    await expect(tab.locator("#login-error")).to_contain_text("invalid or expired token")
+async def test_the_public_sees_the_honor_list_and_the_delisting_with_its_reason(site, phone):
+    await phone.set_viewport_size({"width": 1440, "height": 900})
+    await phone.goto(site.url)
+    await expect(phone.locator("#title")).to_have_text("无疫创建工作指挥台")
+    await expect(phone.locator("#honor .el-table__body tr")).to_have_count(4)
+    await expect(phone.locator("#honor")).to_contain_text("无疫村（社区）")
+    await expect(phone.locator("#delisted .el-table__body tr")).to_have_count(1)
+    await expect(phone.locator("#delisted")).to_contain_text("发生病例")
+    await expect(phone.locator("#services .status.ok")).to_have_count(3)
+    await shot(phone, "public-lists-1440")
+    await phone.click("#language")  # one catalogue per language
+    await expect(phone.locator("#title")).to_have_text("Wuyi campaign dashboard")
+    await expect(phone.locator("#delisted")).to_contain_text("case")
+
+
+async def test_a_grid_worker_sends_a_zero_report_in_one_tap_on_a_phone(site, phone):
+    password = await site.worker("zhang")
+    await sign_in(phone, site, "zhang", password)
+    await expect(phone.locator("#grid-name")).to_contain_text("zhang网格")
+    await expect(phone.locator("#countdown")).to_contain_text("截止")
+    await expect(phone.locator("#today-status")).to_have_text("今日尚未报告")
+    await shot(phone, "grid-before-360")
+    await phone.click("#zero-report")
+    await expect(phone.locator("#report-done")).to_contain_text("零报告已提交")
+    await expect(phone.locator("#today-status")).to_contain_text("零报告")
+    await expect(phone.locator("#history .el-table__body tr").first).to_contain_text("零报告")
+    width = await phone.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"]  # no sideways scrolling on the phone
+    await shot(phone, "grid-zero-report-360")
+
+
+async def test_a_grid_worker_corrects_today_and_sees_the_message_next_to_its_field(site, phone):
+    password = await site.worker("li")
+    await sign_in(phone, site, "li", password)
+    await phone.click("#zero-report")
+    await expect(phone.locator("#today-status")).to_contain_text("零报告")
+    await phone.click("#edit-counts")
+    await phone.fill("#count-vaccinated", "5")  # more than the resident population (0)
+    await phone.click("#send-counts")
+    field = phone.locator(".el-form-item", has=phone.locator("#count-vaccinated"))
+    await expect(field.locator(".el-form-item__error")).to_contain_text("不能超过常住人口")
+    await shot(phone, "grid-validation-360")
+    await phone.fill("#count-resident_population", "120")
+    await phone.click("#send-counts")
+    await expect(phone.locator("#report-done")).to_contain_text("更正已提交")
+    await expect(phone.locator("#today-status")).to_contain_text("已更正 1 次")
+    await shot(phone, "grid-correction-360")
+
+
+async def test_sign_in_is_throttled_after_five_wrong_passwords(site, phone):
+    password = await site.worker("zhao")
+    for _ in range(5):
+        await sign_in(phone, site, "zhao", "wrong-password")
+        await expect(phone.locator("#sign-in")).to_contain_text("用户名或密码错误")
+    await sign_in(phone, site, "zhao", password)
+    await expect(phone.locator("#sign-in")).to_contain_text("密码错误次数过多")
+    await shot(phone, "sign-in-throttled-360")
