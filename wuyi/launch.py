@@ -62,6 +62,7 @@ async def _serve(
             console.print(f"示范用户（部署单位 {TENANT}）/ demo users (tenant {TENANT}):")
             for username, label, password in await demo_users(services, accounts):
                 console.print(f"  {username:<10} {password}  {label}", soft_wrap=True)
+            console.file.flush()  # seen at once even when the output is a pipe
         config = uvicorn.Config(
             create_embedded_app(services, tokens, accounts),
             host=host,
