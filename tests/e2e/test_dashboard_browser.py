@@ -26,34 +26,48 @@ class Site:
         self.url = server.url
         self.admin = admin
 
+    async def grid(self, http: httpx.AsyncClient, name: str, parent: dict[str, str]) -> str:
+        """A fresh grid one level below ``parent``, once the reporting service knows it."""
+        level = int(parent["level"]) + 1
+        body = {"name": name, "level": level, "entity_id": parent["entity_id"]}
+        grid = await http.post("/registry/v1/grids", json={**body, "parent_grid_id": parent["id"]})
+        grid_id = str(grid.json()["id"])
+        for _ in range(100):  # the reporting service learns of it from the registry
+            known = await http.get(f"/reporting/v1/grid-reports?grid_id={grid_id}")
+            if known.status_code == 200:
+                return grid_id
+            await asyncio.sleep(0.1)
+        pytest.fail(f"grid {grid_id} never reached the reporting service")
+
+    async def user(self, http: httpx.AsyncClient, username: str, scope: str) -> str:
+        body = {"username": username, "display_name": "张网格员", "role": "grid_member"}
+        created = await http.post("/auth/v1/users", json={**body, "scope": scope})
+        assert created.status_code == 201, created.text
+        return str(created.json()["password"])
+
     async def worker(self, username: str) -> str:
         """A fresh level-3 grid (nothing reported today) and a grid worker scoped to it."""
         async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
             leader = (await http.get("/registry/v1/grids?level=2&limit=1")).json()["items"][0]
-            grid = await http.post(
-                "/registry/v1/grids",
-                json={
-                    "name": f"{username}网格",
-                    "level": 3,
-                    "entity_id": leader["entity_id"],
-                    "parent_grid_id": leader["id"],
-                },
-            )
-            grid_id = grid.json()["id"]
-            for _ in range(100):  # the reporting service learns of it from the registry
-                known = await http.get(f"/reporting/v1/grid-reports?grid_id={grid_id}")
-                if known.status_code == 200:
-                    break
-                await asyncio.sleep(0.1)
-            user = {
-                "username": username,
-                "display_name": "张网格员",
-                "role": "grid_member",
-                "scope": grid_id,
-            }
-            created = await http.post("/auth/v1/users", json=user)
-            assert created.status_code == 201, created.text
-            return str(created.json()["password"])
+            return await self.user(http, username, await self.grid(http, username, leader))
+
+    async def leader(self, username: str) -> tuple[str, str]:
+        """A fresh level-2 grid with one level-3 grid below it, a leader scoped to the level-2
+        grid; returns the password and the level-3 grid's id."""
+        async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
+            sibling = (await http.get("/registry/v1/grids?level=2&limit=1")).json()["items"][0]
+            village = sibling["entity_id"]  # level-2 and level-3 grids belong to a village
+            top = {"id": sibling["parent_grid_id"], "level": "1", "entity_id": village}
+            two = await self.grid(http, f"{username}二级", top)
+            below = {"id": two, "level": "2", "entity_id": village}
+            three = await self.grid(http, f"{username}三级", below)
+            return await self.user(http, username, two), three
+
+    async def report(self, grid_id: str, today: str, counts: dict[str, object]) -> None:
+        async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
+            body = {"grid_id": grid_id, "date": today, "zero": False, "counts": counts}
+            sent = await http.post("/reporting/v1/grid-reports", json=body)
+            assert sent.status_code == 201, sent.text
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +76,12 @@ def site(seeded, tmp_path_factory) -> Iterator[Site]:  # noqa: F811
     shutil.copytree(seeded, data)
     server = asyncio.run(Server(data).ready())
     jwt = run("token", "--data", str(data), "--tenant", "demo", "--role", "county_admin")
+    admin = {"Authorization": f"Bearer {jwt.stdout.strip()}"}
+    # late deadlines: a grid registered by a test today is expected today at any hour
+    late = {"level3_deadline": "23:58", "level2_deadline": "23:59"}
+    httpx.put(f"{server.url}/reporting/v1/settings", json=late, headers=admin).raise_for_status()
     try:
-        yield Site(server, {"Authorization": f"Bearer {jwt.stdout.strip()}"})
+        yield Site(server, admin)
     finally:
         server.stop()
 
@@ -123,7 +141,7 @@ async def test_the_public_sees_the_honor_list_and_the_delisting_with_its_reason(
 async def test_a_grid_worker_sends_a_zero_report_in_one_tap_on_a_phone(site, phone):
     password = await site.worker("zhang")
     await sign_in(phone, site, "zhang", password)
-    await expect(phone.locator("#grid-name")).to_contain_text("zhang网格")
+    await expect(phone.locator("#grid-name")).to_contain_text("zhang 3级网格")
     await expect(phone.locator("#countdown")).to_contain_text("截止")
     await expect(phone.locator("#today-status")).to_have_text("今日尚未报告")
     await shot(phone, "grid-before-360")
@@ -152,6 +170,30 @@ async def test_a_grid_worker_corrects_today_and_sees_the_message_next_to_its_fie
     await expect(phone.locator("#report-done")).to_contain_text("更正已提交")
     await expect(phone.locator("#today-status")).to_contain_text("已更正 1 次")
     await shot(phone, "grid-correction-360")
+
+
+async def test_a_level_2_leader_sees_the_roll_up_and_cannot_pass_on_a_zero_over_it(site, phone):
+    """Seed 004: 二级网格长每天下午6点前向一级网格长汇报 — the leader sees what the level-3
+    grids below reported before submitting, and a zero report over their findings is refused
+    with the API's message."""
+    password, below = await site.leader("wu")
+    await sign_in(phone, site, "wu", password)
+    await expect(phone.locator("#rollup")).to_contain_text("已报 0 / 应报 1 个网格")
+    today = (await phone.locator("#grid-name").get_attribute("data-today")) or ""
+    fever = {"resident_population": 80, "abnormal": {"fever": 2}}
+    await site.report(below, today, fever)
+    await phone.reload()
+    await expect(phone.locator("#rollup")).to_contain_text("已报 1 / 应报 1 个网格")
+    await expect(phone.locator("#rollup")).to_contain_text("异常人数合计 2")
+    await phone.click("#zero-report")
+    await expect(phone.locator("#report-error")).to_contain_text("二级网格不能报零报告")
+    await shot(phone, "grid-level2-rollup-360")
+    await phone.click("#edit-counts")
+    await phone.fill("#count-resident_population", "80")
+    await phone.fill("#count-abnormal-fever", "2")
+    await phone.click("#send-counts")
+    await expect(phone.locator("#report-done")).to_contain_text("报告已提交")
+    await expect(phone.locator("#today-status")).to_contain_text("已报统计数")
 
 
 async def test_sign_in_is_throttled_after_five_wrong_passwords(site, phone):
