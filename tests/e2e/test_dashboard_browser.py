@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -68,6 +69,57 @@ class Site:
             body = {"grid_id": grid_id, "date": today, "zero": False, "counts": counts}
             sent = await http.post("/reporting/v1/grid-reports", json=body)
             assert sent.status_code == 201, sent.text
+
+    async def submitted_application(self, reviewer: str) -> tuple[str, str]:
+        """A village's application, self-assessed with full marks and submitted in a new
+        campaign, and a township reviewer over it; returns the password and the village."""
+        async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
+            rubric_id = "seed-003-compound-v1"
+            campaign = await http.post(
+                "/scoring/v1/campaigns",
+                json={
+                    "title": "测试创建活动",
+                    "doc_number": "测〔2026〕1号",
+                    "issuer": "示范县",
+                    "award_title": "无疫村（测试）",
+                    "entity_kinds": ["village", "community"],
+                    "rubric_id": rubric_id,
+                },
+            )
+            campaign_id = campaign.json()["id"]
+            today = date.today()
+            batch = await http.post(
+                f"/scoring/v1/campaigns/{campaign_id}/batches",
+                json={
+                    "name": "首批",
+                    "opens_on": (today - timedelta(days=1)).isoformat(),
+                    "closes_on": (today + timedelta(days=14)).isoformat(),
+                },
+            )
+            rubrics = (await http.get("/scoring/v1/rubrics")).json()
+            [rubric] = [r for r in rubrics if r["id"] == rubric_id]
+            scores = {
+                i["id"]: True if i["max_points"] is None else i["max_points"]
+                for section in rubric["sections"]
+                for i in section["items"]
+            }
+            villages = (await http.get("/registry/v1/entities?kind=village&limit=100")).json()
+            for village in villages["items"]:
+                body = {"campaign_id": campaign_id, "batch_id": batch.json()["id"]}
+                opened = await http.post(
+                    "/scoring/v1/applications", json={**body, "entity_id": village["id"]}
+                )
+                if opened.status_code != 201:
+                    continue  # not a candidate (already holds a title, not eligible)
+                application = opened.json()
+                url = f"/scoring/v1/applications/{application['id']}"
+                await http.post(f"{url}/self-assessment", json={"scores": scores})
+                if (await http.post(f"{url}/submission", json={})).status_code == 200:
+                    user = {"username": reviewer, "display_name": "乡镇审核员"}
+                    role = {"role": "township_reviewer", "scope": application["township_id"]}
+                    created = await http.post("/auth/v1/users", json={**user, **role})
+                    return str(created.json()["password"]), str(village["name"])
+        pytest.fail("no village of the demo could apply")
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +246,27 @@ async def test_a_level_2_leader_sees_the_roll_up_and_cannot_pass_on_a_zero_over_
     await phone.click("#send-counts")
     await expect(phone.locator("#report-done")).to_contain_text("报告已提交")
     await expect(phone.locator("#today-status")).to_contain_text("已报统计数")
+
+
+async def test_a_township_reviewer_sends_an_application_back_with_a_note(site, phone):
+    """The review queue lays the application out by its rubric (sections, items, points, veto
+    items); send-back (退回整改) needs a note, whose absence is shown under the note field."""
+    password, village = await site.submitted_application("reviewer1")
+    await phone.set_viewport_size({"width": 1440, "height": 900})
+    await sign_in(phone, site, "reviewer1", password)
+    row = phone.locator("#queue .el-table__body tr", has_text=village)
+    await row.locator(".open-application").click()
+    await expect(phone.locator("#application-title")).to_contain_text(village)
+    await expect(phone.locator(".rubric-section").first).to_contain_text("否决项")
+    await expect(phone.locator("#self-total")).to_have_text("100")
+    await phone.click("#send-back")
+    note = phone.locator(".el-form-item", has=phone.locator("#review-note"))
+    await expect(note.locator(".el-form-item__error")).to_contain_text("note")
+    await phone.fill("#review-note", "防控台账不全，请补充后重新申报")
+    await shot(phone, "review-application-1440")
+    await phone.click("#send-back")
+    await expect(phone.locator("#review-done")).to_contain_text(f"已退回整改：{village}")
+    await expect(phone.locator("#queue")).not_to_contain_text(village)
 
 
 async def test_sign_in_is_throttled_after_five_wrong_passwords(site, phone):

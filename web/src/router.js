@@ -3,6 +3,7 @@ import PublicLists from "./pages/PublicLists.vue";
 import SignIn from "./pages/SignIn.vue";
 import GridReport from "./pages/GridReport.vue";
 import Users from "./pages/Users.vue";
+import Review from "./pages/Review.vue";
 import { session, loadSession } from "./session.js";
 
 // Hash history: every route is the one index.html the server has, no fallback rules needed.
@@ -13,6 +14,7 @@ export const router = createRouter({
     { path: "/sign-in", component: SignIn },
     { path: "/grid", component: GridReport, meta: { signedIn: true } },
     { path: "/users", component: Users, meta: { signedIn: true } },
+    { path: "/review", component: Review, meta: { signedIn: true } },
   ],
 });
 

@@ -23,5 +23,6 @@ export async function signOut() {
 
 export function homeOf(user) {
   if (!user) return "/";
-  return user.role === "grid_member" ? "/grid" : user.role === "county_admin" ? "/users" : "/";
+  const homes = { grid_member: "/grid", county_admin: "/users", township_reviewer: "/review" };
+  return homes[user.role] || "/";
 }
