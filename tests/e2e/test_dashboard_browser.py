@@ -269,6 +269,28 @@ async def test_a_township_reviewer_sends_an_application_back_with_a_note(site, p
     await expect(phone.locator("#queue")).not_to_contain_text(village)
 
 
+async def test_a_county_admin_creates_a_grid_worker_who_then_signs_in(site, phone):
+    async with httpx.AsyncClient(base_url=site.url, headers=site.admin) as http:
+        body = {"username": "chief", "display_name": "县管理员", "role": "county_admin"}
+        password = (await http.post("/auth/v1/users", json=body)).json()["password"]
+        grid = (await http.get("/registry/v1/grids?level=3&limit=1")).json()["items"][0]
+    await phone.set_viewport_size({"width": 1440, "height": 900})
+    await sign_in(phone, site, "chief", password)
+    await phone.fill("#new-username", "sun")
+    await phone.fill("#new-display-name", "孙网格员")
+    await phone.fill("#new-scope", grid["id"])
+    await phone.click("#create-user")
+    created = phone.locator("#created-password")
+    await expect(created).to_contain_text("已创建用户 sun")
+    await expect(phone.locator("#users")).to_contain_text("孙网格员")
+    await shot(phone, "users-1440")
+    text = await created.inner_text()
+    first = text.split("初始密码：")[1].split("（")[0].strip()
+    await phone.click("#sign-out")
+    await sign_in(phone, site, "sun", first)
+    await expect(phone.locator("#grid-name")).to_contain_text(grid["name"])
+
+
 async def test_sign_in_is_throttled_after_five_wrong_passwords(site, phone):
     password = await site.worker("zhao")
     for _ in range(5):
