@@ -26,6 +26,15 @@ from wuyi.services import Services, open_sqlite
 def create_embedded_app(
     services: Services, tokens: TokenService, accounts: Accounts | None = None
 ) -> FastAPI:
+    reads = services.reporting.reads
+
+    async def known_scope(tenant: str, scope: str) -> bool:
+        """An entity or grid of the tenant (the reporting service's replica of the registry)."""
+        return (
+            await reads.entity(tenant, scope) is not None
+            or await reads.grid(tenant, scope) is not None
+        )
+
     loops = [follow(p) for p in services.projectors.values()]
     loops += [
         replica_loop(services.reporting, services.embedded_bus()),
@@ -33,7 +42,7 @@ def create_embedded_app(
         *scoring_loops(services.scoring, services.embedded_bus()),
     ]
     mounts = {
-        **({"/auth": create_accounts_app(accounts, tokens)} if accounts else {}),
+        **({"/auth": create_accounts_app(accounts, tokens, known_scope)} if accounts else {}),
         "/registry": registry_app(services.registry, tokens),
         "/reporting": reporting_app(services.reporting, tokens),
         "/scoring": scoring_app(services.scoring, tokens),

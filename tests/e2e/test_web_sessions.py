@@ -71,6 +71,8 @@ async def test_only_a_county_admin_creates_users_and_other_roles_need_a_scope(si
     unscoped = {"username": "li", "display_name": "李", "role": "grid_member"}
     missing = await client.post("/auth/v1/users", json=unscoped, headers=admin)
     assert missing.status_code == 422 and missing.json()["error"]["field"] == "scope"
+    unknown = await client.post("/auth/v1/users", json={**unscoped, "scope": "nope"}, headers=admin)
+    assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "scope"
     again = {"username": "wang", "display_name": "王", "role": "county_admin"}
     assert (await client.post("/auth/v1/users", json=again, headers=admin)).status_code == 409
 

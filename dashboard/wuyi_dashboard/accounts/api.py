@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Request, Response
@@ -62,9 +63,16 @@ class NewUser(BaseModel):
     )
 
 
+ScopeCheck = Callable[[str, str], Awaitable[bool]]
+
+
 def create_accounts_app(
-    accounts: Accounts, tokens: TokenService, clock: Clock | None = None
+    accounts: Accounts,
+    tokens: TokenService,
+    known_scope: ScopeCheck,
+    clock: Clock | None = None,
 ) -> FastAPI:
+    """``known_scope(tenant, id)``: whether an entity or grid of that id exists."""
     app = FastAPI(title="Wuyi (无疫) accounts", docs_url=None, redoc_url=None)
     app.state.tokens = tokens
     install_error_handlers(app)
@@ -136,6 +144,12 @@ def create_accounts_app(
             raise InvalidInput(
                 "该角色必须指定管辖范围（主体或网格编号）",
                 f"role {body.role.value} needs a scope (an entity or grid id)",
+                "scope",
+            )
+        if body.scope is not None and not await known_scope(who.tenant, body.scope):
+            raise InvalidInput(
+                f"管辖范围不存在：{body.scope}（应为主体或网格编号）",
+                f"scope: no entity or grid {body.scope}",
                 "scope",
             )
         password = body.password or new_password()
