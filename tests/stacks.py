@@ -55,6 +55,13 @@ class Stack:
     day: date = DAY
     bus: AbstractBus | None = None
     relays: tuple[Relay, ...] = ()
+    root: FastAPI | None = None  # the mounted services, for clients of other addresses
+
+    def client_at(self, address: str) -> httpx.AsyncClient:
+        """An HTTP client calling from ``address`` (as the services see the peer)."""
+        assert self.root is not None
+        transport = httpx.ASGITransport(app=self.root, client=(address, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://wuyi.test")
 
     @staticmethod
     def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
@@ -150,7 +157,7 @@ async def running_stack(mode: str, tmp_path, prefix: str) -> AsyncIterator[Stack
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=root), base_url="http://wuyi.test"
         ) as http:
-            yield Stack(http, reporting, scoring, clock, tokens, bus=bus, relays=relays)
+            yield Stack(http, reporting, scoring, clock, tokens, bus=bus, relays=relays, root=root)
     finally:
         stop.set()
         await asyncio.gather(*tasks)

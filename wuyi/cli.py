@@ -20,6 +20,10 @@ audit = typer.Typer(help="审计 / audit", no_args_is_help=True)
 app.add_typer(imports, name="import")
 app.add_typer(projections, name="projections")
 app.add_typer(audit, name="audit")
+tokens = typer.Typer(
+    help="签发与吊销令牌 / mint a token (options below) or revoke one (revoke JTI)"
+)
+app.add_typer(tokens, name="token")
 dead_letters = typer.Typer(help="死信 / parked events", no_args_is_help=True)
 app.add_typer(dead_letters, name="dead-letters")
 console = Console(stderr=True, soft_wrap=True)
@@ -68,17 +72,29 @@ def serve(
     run_service(service, worker, port, console)
 
 
-@app.command()
+@tokens.callback(invoke_without_command=True)
 def token(
-    tenant: Annotated[str, typer.Option("--tenant")],
-    role: Annotated[Role, typer.Option("--role")],
+    ctx: typer.Context,
+    tenant: Annotated[str | None, typer.Option("--tenant")] = None,
+    role: Annotated[Role | None, typer.Option("--role")] = None,
     data: DataOpt = None,
     scope: Annotated[str | None, typer.Option("--scope")] = None,
     sub: Annotated[str | None, typer.Option("--sub")] = None,
+    new_tenant: Annotated[
+        bool, typer.Option("--new-tenant", help="the first token of a county not registered yet")
+    ] = False,
 ) -> None:
-    """签发令牌 / print a JWT for the embedded deployment (or WUYI_JWT_SECRET without --data)."""
+    """签发令牌 / print a JWT for a tenant and scope the registry knows (embedded: --data;
+    distributed: WUYI_JWT_SECRET and WUYI_DATABASE_URL)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from wuyi_core.auth import TokenService
+    from wuyi_core.errors import WuyiError
 
+    from wuyi.tokens import checked
+
+    if tenant is None or role is None:
+        raise fail("请给出 --tenant 与 --role", "pass --tenant and --role")
     if data is not None:
         from wuyi.datadir import DataDir
 
@@ -90,7 +106,27 @@ def token(
                 "未设置 WUYI_JWT_SECRET；嵌入式部署请加 --data 目录",
                 "WUYI_JWT_SECRET is not set; for an embedded deployment pass --data DIR",
             )
+    try:
+        asyncio.run(checked(data, tenant, role, scope, new_tenant))
+    except WuyiError as err:
+        raise fail(err.message_zh, err.message_en) from None
     print(TokenService(secret).mint(tenant, role, scope, sub or f"{role.value}@{tenant}"))
+
+
+@tokens.command("revoke")
+def token_revoke(
+    jti: str, tenant: Annotated[str, typer.Option("--tenant")], data: DataOpt = None
+) -> None:
+    """吊销令牌 / revoke a token by its id (jti), at every service once replicated."""
+    from wuyi_core.errors import WuyiError
+
+    from wuyi.tokens import revoke
+
+    try:
+        revoked = asyncio.run(revoke(data, tenant, jti))
+    except WuyiError as err:
+        raise fail(err.message_zh, err.message_en) from None
+    console.print(f"已吊销 / revoked {jti} (until {revoked['expires_at']})")
 
 
 @imports.command("roster")
@@ -129,6 +165,14 @@ def verify(data: DataOpt = None) -> None:
     from wuyi.commands import verify_audit
 
     raise typer.Exit(asyncio.run(verify_audit(data, console)))
+
+
+@audit.command("rotate-key")
+def rotate_key(data: DataOpt = None) -> None:
+    """新增审计密钥并设为当前 / add a new current audit key (embedded; older keys stay)."""
+    from wuyi.commands import rotate_audit_key
+
+    raise typer.Exit(asyncio.run(rotate_audit_key(data, console)))
 
 
 @dead_letters.command("list")

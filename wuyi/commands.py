@@ -1,4 +1,5 @@
-"""CLI commands that act on a deployment: import, rebuild, audit verify, demo seeding."""
+"""CLI commands that act on a deployment: import, rebuild, audit verify and key rotation, demo
+seeding."""
 
 from __future__ import annotations
 
@@ -9,17 +10,19 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from wuyi_core.audit import verify_chains
+from wuyi_core.audit import VerifyReport, verify_chains
 from wuyi_core.auth import Principal, Role
 from wuyi_core.bus.kafka import KafkaBus
 from wuyi_core.bus.topic_history import topic_history
 from wuyi_core.errors import InvalidInput, WuyiError
+from wuyi_core.eventstore.keyring import rotate_file
 from wuyi_core.eventstore.records import StoredEvent, new_id
 from wuyi_core.projection import Projector
 from wuyi_core.settings import WuyiSettings
 from wuyi_registry.adapters.roster_files import read_roster
 from wuyi_registry.application.roster_import import import_rows
 
+from wuyi.datadir import DataDir
 from wuyi.demo import DemoSize, seed, seeding_services
 from wuyi.services import Services, services_for
 
@@ -125,28 +128,64 @@ def _topic_source(
 
 
 async def verify_audit(data: Path | None, console: Console) -> int:
+    """Exit 1 naming the first broken position of a service; 0 when every log holds."""
     try:
-        async with services_for(data) as services:
+        async with services_for(data, checkpoint=False) as services:
             failed = False
             for service, store in services.stores.items():
-                report = await verify_chains(store)
-                if report.ok:
-                    console.print(
-                        f"{service}: 完好 / intact — {report.events} events, "
-                        f"{report.streams} streams"
-                    )
-                    continue
-                failed = True
-                b = report.broken
-                assert b is not None
-                console.print(
-                    f"[red]{service}: 哈希链断裂 / hash chain broken[/red] at position "
-                    f"{b.position}, stream {b.stream_id} v{b.stream_version}, "
-                    f"event {b.event_id}: {b.reason}"
-                )
+                log = services.checkpoint_logs.get(service)
+                report = await verify_chains(store, await log.latest() if log else None)
+                failed = failed or not report.ok
+                _print_report(console, service, report)
     except WuyiError as err:
         return _error(console, err)
     return 1 if failed else 0
+
+
+def _print_report(console: Console, service: str, report: VerifyReport) -> None:
+    b = report.broken
+    if b is not None:
+        where = (
+            f"stream {b.stream_id} v{b.stream_version}, event {b.event_id}: " if b.event_id else ""
+        )
+        console.print(
+            f"[red]{service}: 哈希链断裂 / hash chain broken[/red] at position "
+            f"{b.position}, {where if b.event_id else ''}{b.reason}"
+        )
+        return
+    console.print(f"{service}: 完好 / intact — {report.events} events, {report.streams} streams")
+    if report.checkpoint is None:
+        console.print(
+            f"[yellow]{service}: 无签名检查点，无法发现删除的末尾事件 / no signed checkpoint: "
+            "a deleted tail cannot be detected[/yellow]"
+        )
+    elif report.checkpoint < report.events:
+        console.print(
+            f"{service}: 签名检查点至 / signed checkpoint up to position {report.checkpoint}; "
+            f"{report.events - report.checkpoint} later events rest on their keyed hashes only"
+        )
+    if report.legacy:
+        console.print(
+            f"{service}: {report.legacy} 个旧版（未加密钥）事件由检查点担保 / legacy unkeyed "
+            "events vouched for by the signed checkpoint"
+        )
+
+
+async def rotate_audit_key(data: Path | None, console: Console) -> int:
+    """Append a new current key to the embedded deployment's keyring (the old ones stay)."""
+    if data is None:
+        console.print(
+            "分布式部署：在 WUYI_AUDIT_KEYS 末尾追加新的 id:密钥 并保留旧密钥，然后重启各服务 / "
+            "distributed: append a new id:secret to WUYI_AUDIT_KEYS, keep the old ones, restart "
+            "the services (docs/security.md)"
+        )
+        return 2
+    key_id = rotate_file(DataDir(data).ensure().audit_keys)
+    console.print(
+        f"新审计密钥 / new audit key {key_id}: 重启 wuyi up 后用于新事件 / signs new events "
+        "after `wuyi up` restarts; 旧密钥保留用于校验 / older keys stay to verify"
+    )
+    return 0
 
 
 async def list_dead_letters(data: Path | None, console: Console) -> int:

@@ -1,4 +1,5 @@
-"""An embedded deployment's data folder: one SQLite file per service, the JWT secret, a lock.
+"""An embedded deployment's data folder: one SQLite file per service, the JWT secret, the audit
+keys and checkpoints, a lock.
 
 The lock is an OS file lock held by ``wuyi up`` for its lifetime, so a second ``wuyi up`` on the
 same folder stops with a clear message instead of running two writers' background loops; the
@@ -7,6 +8,11 @@ lock dies with the process, so a killed server never leaves a stale lock behind.
 The folder holds contacts and complaint texts, so only its owner may enter it (0700) and read
 its databases (0600, which SQLite gives its -wal and -shm files too); a folder made before
 this rule is tightened when it is next opened.
+
+The audit keys (``audit-keys``, 0600) and the signed checkpoints (``checkpoints/``) sit beside
+the databases, not in them: whoever can write a database file but not the folder (a restored
+or copied database, SQL access through a tool) cannot forge the chain. Whoever holds the whole
+folder holds the keys too (docs/security.md, "Tamper evidence and key handling").
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ import os
 import secrets
 from pathlib import Path
 from typing import IO
+
+from wuyi_core.eventstore.checkpoints import FileCheckpointLog
+from wuyi_core.eventstore.keyring import Keyring, rotate_file
 
 
 class DataDirBusy(RuntimeError):
@@ -51,6 +60,20 @@ class DataDir:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(48))
         return file.read_text().strip()
+
+    @property
+    def audit_keys(self) -> Path:
+        return self.path / "audit-keys"
+
+    def keyring(self) -> Keyring:
+        """The audit keyring, its first key generated (mode 600) on first use."""
+        if not self.audit_keys.exists():
+            self.ensure()
+            rotate_file(self.audit_keys)
+        return Keyring.from_file(self.audit_keys)
+
+    def checkpoint_log(self, service: str) -> FileCheckpointLog:
+        return FileCheckpointLog(self.path / "checkpoints" / f"{service}.json")
 
     def lock(self) -> None:
         self.ensure()

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from wuyi_core.auth import Principal, Role
 from wuyi_core.clock import SettableClock
 from wuyi_core.eventstore.records import new_id
+from wuyi_notifier.worker import consumers as notifier_consumers
 from wuyi_registry.application.roster_import import import_rows
 from wuyi_reporting.domain.settings import ReportingSettings
 
@@ -137,6 +138,9 @@ async def seed(
     await catch_up_replica(services.reporting, services.embedded_bus())
     await tell(services.reporting, clock, TENANT, start, size.days, progress)
     await tell_scoring(services, clock, TENANT, start, size.days, progress)
+    for runner in notifier_consumers(services.notifier, services.embedded_bus()):
+        if runner.subscription is not None:  # the story's inbox items, before serving
+            await runner.drain()
     return {s: sum(r.status == s for r in results) for s in ("accepted", "skipped", "rejected")}
 
 

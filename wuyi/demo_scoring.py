@@ -34,7 +34,7 @@ from wuyi_core.clock import SettableClock
 from wuyi_core.eventstore.records import new_id
 from wuyi_reporting.application import cases
 from wuyi_reporting.application import commands as reporting_commands
-from wuyi_scoring.application import applications, campaigns, evaluation
+from wuyi_scoring.application import applications, campaigns, evaluation, objections
 from wuyi_scoring.application import commands as c
 from wuyi_scoring.application.views import application_view
 from wuyi_scoring.domain.rubric import assess
@@ -310,18 +310,19 @@ async def tell_scoring(
     awarded = [v for v in recommended if v.role == "awarded"]
     rulings: list[tuple[Applicant, str, bool, str]] = []
     at(NOTICE_DAY - 1, 11)
-    filed = await evaluation.file_objection(
+    filed = await objections.file_objection(
         services.scoring,
         tenant,
         new_id(),
         awarded[0].application_id,
         c.FileObjection(text="反映卡口夜间值守不到位（示例）"),
+        client=f"demo-public-{awarded[0].n}",
     )
     rulings.append((awarded[0], filed["id"], False, "经核实卡口24小时值守，异议不成立（示例）"))
     for v in recommended:
         if v.role == "objection_upheld":
             at(NOTICE_DAY - 2, 15)
-            filed = await evaluation.file_objection(
+            filed = await objections.file_objection(
                 services.scoring,
                 tenant,
                 new_id(),
@@ -329,6 +330,7 @@ async def tell_scoring(
                 c.FileObjection(
                     text="反映外来人员登记不全（示例）", contact="示例联系人 13800000000"
                 ),
+                client=f"demo-public-{v.n}",  # each objection from someone else
             )
             rulings.append((v, filed["id"], True, "经核实情况属实，本批次不予授牌（示例）"))
     at(NOTICE_DAY - 3, 16)

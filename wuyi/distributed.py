@@ -2,11 +2,15 @@
 
 The API process also runs the relay (its log to ``wuyi.<service>.events``) and follows its own
 log into its projections; replicas queue on the relay's lock, so running several is safe.
+Events are hashed with the keys of ``WUYI_AUDIT_KEYS``, required; the relay signs checkpoints
+into ``WUYI_AUDIT_CHECKPOINT_DIR`` when it is set.
 ``--worker`` runs the service's worker: for the registry the same loops without the API; for
 reporting the faust-streaming worker (registry replica from Kafka, deadline and eligibility
 sweeps) plus relay and projections; for scoring plain aiokafka consumers (registry replica and
 the delisting policy, each committing its offsets after its database commit) and the
-rectification-deadline sweep. Sweeps are idempotent, so workers can be replicated.
+rectification-deadline sweep; for the notifier plain aiokafka consumers (registry replica and
+its policy), the sender of pending deliveries and the escalation sweep. Sweeps are idempotent
+and the sender claims under a lock, so workers can be replicated.
 """
 
 from __future__ import annotations
@@ -21,9 +25,14 @@ from wuyi_core.auth import TokenService
 from wuyi_core.bus.kafka import KafkaBus
 from wuyi_core.db.postgres import PostgresDatabase
 from wuyi_core.eventstore import EventStore
+from wuyi_core.eventstore.checkpoints import Checkpointer
+from wuyi_core.eventstore.keyring import Keyring
 from wuyi_core.loops import Loop, follow, named, root_app, running
 from wuyi_core.relay import Relay
 from wuyi_core.settings import WuyiSettings
+from wuyi_notifier.api.app import create_app as notifier_app
+from wuyi_notifier.bootstrap import build_notifier
+from wuyi_notifier.worker import worker_loops as notifier_worker_loops
 from wuyi_registry.api.app import create_app as registry_app
 from wuyi_registry.bootstrap import build_registry
 from wuyi_reporting.api.app import create_app as reporting_app
@@ -32,7 +41,9 @@ from wuyi_scoring.api.app import create_app as scoring_app
 from wuyi_scoring.bootstrap import build_scoring
 from wuyi_scoring.worker import worker_loops as scoring_worker_loops
 
-SERVED = ("registry", "reporting", "scoring")
+from wuyi.services import distributed_checkpoint_logs, distributed_keyring
+
+SERVED = ("registry", "reporting", "scoring", "notifier")
 
 
 def run_service(service: str, worker: bool, port: int | None, console: Console) -> None:
@@ -43,6 +54,7 @@ def run_service(service: str, worker: bool, port: int | None, console: Console) 
             ("WUYI_DATABASE_URL", settings.database_url),
             ("WUYI_KAFKA_BOOTSTRAP", settings.kafka_bootstrap),
             ("WUYI_JWT_SECRET", settings.jwt_secret),
+            ("WUYI_AUDIT_KEYS", Keyring.from_environment()),
         )
         if not value
     ]
@@ -71,11 +83,17 @@ def _run_reporting_worker(settings: WuyiSettings) -> None:
     async def build() -> Reporting:
         await bus.ensure_topics()
         return await build_reporting(
-            await PostgresDatabase.open(settings.database_url or "", "reporting")
+            await PostgresDatabase.open(settings.database_url or "", "reporting"),
+            keyring=distributed_keyring(),
         )
 
     async def background(reporting: Reporting, stop: asyncio.Event) -> None:
-        relay = Relay(reporting.store, bus.publisher(), service="reporting")
+        relay = Relay(
+            reporting.store,
+            bus.publisher(),
+            service="reporting",
+            checkpointer=checkpointer("reporting", reporting.store),
+        )
         await relay.migrate()
         loops = [relay_loop(relay), *(follow(p) for p in reporting.projectors.values())]
         async with running(loops):
@@ -83,6 +101,12 @@ def _run_reporting_worker(settings: WuyiSettings) -> None:
 
     app = create_worker_app(settings, build, background)
     Worker(app, loglevel="warning", quiet=True).execute_from_commandline()
+
+
+def checkpointer(service: str, store: EventStore) -> Checkpointer | None:
+    """The relay's checkpointer, when ``WUYI_AUDIT_CHECKPOINT_DIR`` names a folder."""
+    log = distributed_checkpoint_logs().get(service)
+    return None if log is None else Checkpointer(service, store, log)
 
 
 def relay_loop(relay: Relay) -> Loop:
@@ -99,16 +123,25 @@ def relay_loop(relay: Relay) -> Loop:
 async def _parts(
     service: str, worker: bool, db: PostgresDatabase, bus: KafkaBus, tokens: TokenService
 ) -> tuple[FastAPI, EventStore, list[Loop]]:
+    keyring = distributed_keyring()
     if service == "registry":
-        registry = await build_registry(db)
+        registry = await build_registry(db, keyring=keyring)
         return (registry_app(registry, tokens), registry.store, [follow(registry.projector)])
     if service == "scoring":
-        scoring = await build_scoring(db)
+        scoring = await build_scoring(db, keyring=keyring)
         loops = [follow(p) for p in scoring.projectors.values()]
         if worker:
             loops += scoring_worker_loops(scoring, bus)
         return scoring_app(scoring, tokens), scoring.store, loops
-    reporting = await build_reporting(db)  # its replica and sweeps run in the faust worker
+    if service == "notifier":
+        notifier = await build_notifier(db, keyring=keyring)
+        return (
+            notifier_app(notifier, tokens),
+            notifier.store,
+            (notifier_worker_loops(notifier, bus) if worker else []),
+        )
+    # reporting: its replica and sweeps run in the faust worker
+    reporting = await build_reporting(db, keyring=keyring)
     return (
         reporting_app(reporting, tokens),
         reporting.store,
@@ -121,7 +154,9 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
     db = await PostgresDatabase.open(settings.database_url, service)
     bus = KafkaBus.from_settings(settings)
     app, store, loops = await _parts(service, worker, db, bus, TokenService(settings.jwt_secret))
-    relay = Relay(store, bus.publisher(), service=service)
+    relay = Relay(
+        store, bus.publisher(), service=service, checkpointer=checkpointer(service, store)
+    )
     await relay.migrate()
     loops.append(relay_loop(relay))
     try:

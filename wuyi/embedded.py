@@ -9,10 +9,12 @@ from fastapi import FastAPI
 from wuyi_core.auth import TokenService
 from wuyi_core.clock import Clock
 from wuyi_core.db.sqlite import SQLiteDatabase
-from wuyi_core.loops import follow, root_app
+from wuyi_core.loops import every, follow, root_app
 from wuyi_dashboard import create_dashboard
 from wuyi_dashboard.accounts.api import create_accounts_app
 from wuyi_dashboard.accounts.store import Accounts
+from wuyi_notifier.api.app import create_app as notifier_app
+from wuyi_notifier.worker import worker_loops as notifier_loops
 from wuyi_registry.api.app import create_app as registry_app
 from wuyi_reporting.api.app import create_app as reporting_app
 from wuyi_reporting.worker import deadline_loop, replica_loop
@@ -40,12 +42,23 @@ def create_embedded_app(
         replica_loop(services.reporting, services.embedded_bus()),
         deadline_loop(services.reporting),
         *scoring_loops(services.scoring, services.embedded_bus()),
+        *notifier_loops(services.notifier, services.embedded_bus()),
+        *(every(f"audit:{s}", 1.0, c.checkpoint) for s, c in services.checkpointers().items()),
     ]
     mounts = {
-        **({"/auth": create_accounts_app(accounts, tokens, known_scope)} if accounts else {}),
+        **(
+            {
+                "/auth": create_accounts_app(
+                    accounts, tokens, known_scope, services.reporting.store.db
+                )
+            }
+            if accounts
+            else {}
+        ),
         "/registry": registry_app(services.registry, tokens),
         "/reporting": reporting_app(services.reporting, tokens),
         "/scoring": scoring_app(services.scoring, tokens),
+        "/notifier": notifier_app(services.notifier, tokens),
         "/": create_dashboard(services=list(services.stores)),
     }
     return root_app("Wuyi (无疫)", mounts, loops)

@@ -6,6 +6,7 @@ the private part of its own stored events, which never leaves the service.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -102,6 +103,19 @@ class GridLeaderChanged(_GridEvent):
     event: ClassVar[str] = "leader_changed"
 
 
+class TokenRevoked(EventData):
+    """A token (by its ``jti``) may no longer be used, until it would have expired anyway.
+
+    No personal data: the token id and when the revocation may be forgotten. Every service keeps
+    the revocations of its replica and refuses the token (401)."""
+
+    service: ClassVar[str] = "registry"
+    aggregate: ClassVar[str] = "token"
+    event: ClassVar[str] = "revoked"
+    jti: str
+    expires_at: datetime
+
+
 EVENTS: tuple[type[EventData], ...] = (
     EntityRegistered,
     EntityRenamed,
@@ -113,4 +127,5 @@ EVENTS: tuple[type[EventData], ...] = (
     GridMoved,
     GridClosed,
     GridLeaderChanged,
+    TokenRevoked,
 )

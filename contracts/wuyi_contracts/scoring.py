@@ -255,6 +255,14 @@ class ObjectionFiled(_ApplicationEvent):
     objection_id: str
 
 
+class ObjectionRepeated(_ApplicationEvent):
+    """The same objection again (the same text, once normalized): counted on the objection
+    first filed, never a new pending one; the text and contact stay private."""
+
+    event: ClassVar[str] = "objection_repeated"
+    objection_id: str
+
+
 class ObjectionRuled(_ApplicationEvent):
     """The county ruled on an objection; upheld means the application is rejected."""
 
@@ -369,6 +377,7 @@ EVENTS: tuple[type[EventData], ...] = (
     InspectionRecorded,
     PublicNoticeOpened,
     ObjectionFiled,
+    ObjectionRepeated,
     ObjectionRuled,
     ApplicationRejected,
     ApplicationSentBack,

@@ -21,6 +21,7 @@ def forged(**claims: object) -> str:
     base = {
         "iss": ISSUER,
         "aud": AUDIENCE,
+        "jti": "j-1",
         "sub": "x",
         "tenant": "t1",
         "role": "county_admin",
@@ -37,6 +38,10 @@ def test_a_token_lives_hours_and_carries_its_audience_and_id():
     assert claims["jti"] and claims["aud"] == AUDIENCE
 
 
+def test_the_forged_base_token_itself_is_valid():
+    assert TokenService(SECRET).verify(forged()).jti == "j-1"
+
+
 @pytest.mark.parametrize(
     "claims",
     [
@@ -47,6 +52,8 @@ def test_a_token_lives_hours_and_carries_its_audience_and_id():
         {"sub": None},
         {"aud": "another-system"},
         {"aud": None},
+        {"jti": None},
+        {"jti": ["j-1"]},
     ],
 )
 def test_claims_of_the_wrong_type_or_audience_are_refused(claims):

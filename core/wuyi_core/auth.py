@@ -4,8 +4,14 @@ A scope is an entity id: the holder may act on that entity and everything under 
 entity lies under a scope is the jurisdiction tree's business, so services pass that check in.
 
 A token lives ``TOKEN_HOURS`` hours, names its audience (``aud``) and carries an id (``jti``).
-Verification requires issuer, audience, expiry and subject, and checks every claim's type: a
+Verification requires issuer, audience, expiry, subject and id, and checks every claim's type: a
 claim of the wrong shape (a list where the tenant belongs) is a 401, never a 500.
+
+A token may be exchanged for a fresh one (``refreshed``) while its session is younger than
+``SESSION_DAYS``: the session starts when the first token is minted (``auth_time``), and every
+refreshed token carries that start forward, so refreshing cannot extend a session for ever.
+Whether a token was revoked is the services' question (``wuyi_core.revocations``), asked by the
+HTTP layer after ``verify``.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import jwt
@@ -25,6 +31,7 @@ from wuyi_core.errors import Forbidden, Unauthorized
 ISSUER = "wuyi"
 AUDIENCE = "wuyi-api"
 TOKEN_HOURS = 8
+SESSION_DAYS = 7
 
 
 class Role(StrEnum):
@@ -41,6 +48,9 @@ class Principal:
     tenant: str
     role: Role
     scope: str | None  # None: the whole tenant (county roles only)
+    jti: str | None = None  # set on principals from a token: what revocation names
+    expires_at: datetime | None = None
+    session_start: datetime | None = None  # the session's first token's issue time
 
 
 class _Claims(BaseModel):
@@ -52,6 +62,10 @@ class _Claims(BaseModel):
     tenant: StrictStr = Field(min_length=1, max_length=64)
     role: Role
     scope: StrictStr | None = Field(default=None, min_length=1, max_length=64)
+    jti: StrictStr = Field(min_length=1, max_length=64)
+    exp: int
+    iat: int | None = None
+    auth_time: int | None = None
 
 
 class TokenService:
@@ -68,6 +82,7 @@ class TokenService:
         scope: str | None,
         sub: str,
         ttl: timedelta = timedelta(hours=TOKEN_HOURS),
+        session_start: datetime | None = None,
     ) -> str:
         now = self._clock.now()
         claims = {
@@ -79,9 +94,24 @@ class TokenService:
             "role": role.value,
             "scope": scope,
             "iat": now,
+            "auth_time": int((session_start or now).timestamp()),
             "exp": now + ttl,
         }
         return jwt.encode(claims, self._secret, algorithm="HS256")
+
+    def refreshed(self, principal: Principal) -> str:
+        """A new token for the same tenant, role, scope and subject, in the same session;
+        refused (401) once the session is ``SESSION_DAYS`` old."""
+        start = principal.session_start
+        if start is None or self._clock.now() - start > timedelta(days=SESSION_DAYS):
+            raise Unauthorized(
+                f"会话已超过 {SESSION_DAYS} 天，不能续期，请重新签发令牌",
+                f"the session is older than {SESSION_DAYS} days and cannot be refreshed;"
+                " obtain a new token",
+            )
+        return self.mint(
+            principal.tenant, principal.role, principal.scope, principal.sub, session_start=start
+        )
 
     def verify(self, token: str) -> Principal:
         try:
@@ -92,14 +122,26 @@ class TokenService:
                     algorithms=["HS256"],
                     issuer=ISSUER,
                     audience=AUDIENCE,
-                    options={"require": ["exp", "sub", "iss", "aud"]},
+                    options={"require": ["exp", "sub", "iss", "aud", "jti"]},
                 )
             )
-            return Principal(claims.sub, claims.tenant, claims.role, claims.scope)
+            return Principal(
+                claims.sub,
+                claims.tenant,
+                claims.role,
+                claims.scope,
+                claims.jti,
+                _time(claims.exp),
+                _time(claims.auth_time if claims.auth_time is not None else claims.iat),
+            )
         except (jwt.PyJWTError, ValidationError) as err:
             raise Unauthorized(
                 "登录凭证无效或已过期，请重新获取令牌", f"invalid or expired token: {err}"
             ) from err
+
+
+def _time(seconds: int | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 
 
 def in_scope(principal: Principal, lineage: Sequence[str]) -> bool:
@@ -112,11 +154,16 @@ def in_scope(principal: Principal, lineage: Sequence[str]) -> bool:
 
 def require(principal: Principal, roles: Collection[Role], lineage: Sequence[str]) -> None:
     """Refuse (403) unless the principal has one of ``roles`` and the target is in its scope."""
+    require_role(principal, roles)
+    if not in_scope(principal, lineage):
+        raise Forbidden("目标不在您的管辖范围内", "the target is outside your jurisdiction scope")
+
+
+def require_role(principal: Principal, roles: Collection[Role]) -> None:
+    """Refuse (403) unless the principal has one of ``roles`` (lists then filter to scope)."""
     if principal.role not in roles:
         allowed = ", ".join(sorted(r.value for r in roles))
         raise Forbidden(
             f"角色 {principal.role.value} 无权执行此操作（允许：{allowed}）",
             f"role {principal.role.value} may not do this (allowed: {allowed})",
         )
-    if not in_scope(principal, lineage):
-        raise Forbidden("目标不在您的管辖范围内", "the target is outside your jurisdiction scope")

@@ -62,6 +62,19 @@ class Unavailable(WuyiError):
     retry_after = 5
 
 
+class TooManyRequests(WuyiError):
+    """A rate limit was reached; ``retry_after`` seconds until the caller may try again."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(
+        self, message_zh: str, message_en: str, retry_after: int, field: str | None = None
+    ) -> None:
+        super().__init__(message_zh, message_en, field)
+        self.retry_after = retry_after
+
+
 class Conflict(WuyiError):
     status = 409
     code = "conflict"

@@ -23,7 +23,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 
-from wuyi_core import health, telemetry
+from wuyi_core import health, revocations, telemetry
 from wuyi_core.auth import Principal, TokenService
 from wuyi_core.docs import install_docs
 from wuyi_core.errors import InvalidInput, Unauthorized, Unavailable, WuyiError
@@ -108,23 +108,32 @@ def install_error_handlers(app: FastAPI) -> None:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """The caller: a bearer token, or else the web application's session cookie (whose
-    state-changing requests must come from this origin: ``session.check_origin``)."""
+    state-changing requests must come from this origin: ``session.check_origin``); 401 when the
+    token is invalid, expired or revoked."""
     tokens: TokenService = request.app.state.tokens
     if credentials is not None:
-        return tokens.verify(credentials.credentials)
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie is None:
+        token = credentials.credentials
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie is None:
+            raise Unauthorized(
+                "需要登录：请在 Authorization 头中提供 Bearer 令牌",
+                "authentication required: send an Authorization: Bearer token",
+            )
+        check_origin(request.method, request.headers)
+        token = cookie
+    principal = tokens.verify(token)
+    assert principal.jti is not None  # verify requires it
+    if await revocations.is_revoked(request.app.state.revocations, principal.tenant, principal.jti):
         raise Unauthorized(
-            "需要登录：请在 Authorization 头中提供 Bearer 令牌",
-            "authentication required: send an Authorization: Bearer token",
+            "登录凭证已被吊销，请重新获取令牌", f"token {principal.jti} has been revoked"
         )
-    check_origin(request.method, request.headers)
-    return tokens.verify(cookie)
+    return principal
 
 
 _CORRELATION_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
@@ -192,6 +201,7 @@ def service_app(
     # FastAPI's own telemetry (on by default with OpenTelemetry installed) makes each request a
     # server span continuing the caller's traceparent, and records http.server.request.duration.
     app.state.tokens = tokens
+    app.state.revocations = store.db  # holds revoked_tokens (the service's build migrates it)
     for key, value in state.items():
         setattr(app.state, key, value)
     install_error_handlers(app)

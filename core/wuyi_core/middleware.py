@@ -13,14 +13,18 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wuyi_core.db.port import AbstractDatabase
-from wuyi_core.errors import Unavailable, WuyiError
+from wuyi_core.errors import TooManyRequests, Unavailable, WuyiError
 from wuyi_core.limits import MAX_BODY_BYTES
 
 log = logging.getLogger(__name__)
 
 
 def error_response(error: WuyiError) -> JSONResponse:
-    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Unavailable) else None
+    headers = (
+        {"Retry-After": str(error.retry_after)}
+        if isinstance(error, Unavailable | TooManyRequests)
+        else None
+    )
     return JSONResponse(error.body(), status_code=error.status, headers=headers)
 
 

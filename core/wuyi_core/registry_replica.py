@@ -13,12 +13,18 @@ late), per entity or grid:
 - each change records its stream version per row and field in ``registry_versions``; an older
   change arriving after a newer one of the same field is skipped. Fields are independent: a late
   rename still applies after a newer move or close.
+
+Token revocations (``TokenRevoked``) travel with the registry's events and land in the service's
+``revoked_tokens`` (``wuyi_core.revocations``), which its HTTP layer consults on every request.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from wuyi_contracts.envelope import Envelope
 
+from wuyi_core import revocations
 from wuyi_core.db.port import AbstractConnection, Row
 
 DDL = [
@@ -39,6 +45,7 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS registry_versions (
         id TEXT NOT NULL, field TEXT NOT NULL, version BIGINT NOT NULL,
         PRIMARY KEY (id, field))""",
+    *revocations.DDL,
 ]
 
 # (aggregate, change) -> (table, column, the data field holding the value; None: the event time)
@@ -84,6 +91,9 @@ async def apply_registry_event(envelope: Envelope, conn: AbstractConnection) -> 
                 d["parent_grid_id"],
                 at,
             )
+        case ["token", "revoked"]:
+            expires_at = datetime.fromisoformat(d["expires_at"])
+            await revocations.record(conn, envelope.tenant, d["jti"], expires_at, envelope.time)
         case [aggregate, change] if (aggregate, change) in _CHANGES:
             await _change(conn, envelope, aggregate, *_CHANGES[aggregate, change])
 
@@ -120,6 +130,14 @@ async def entity(conn: AbstractConnection, tenant: str, entity_id: str) -> Row |
     return await conn.fetchrow(
         "SELECT * FROM registry_entities WHERE tenant = $1 AND id = $2", tenant, entity_id
     )
+
+
+async def county(conn: AbstractConnection, tenant: str) -> str | None:
+    """The tenant's root entity (the county), once registered."""
+    value = await conn.fetchval(
+        "SELECT id FROM registry_entities WHERE tenant = $1 AND kind = 'county'", tenant
+    )
+    return None if value is None else str(value)
 
 
 async def lineage(conn: AbstractConnection, tenant: str, entity_id: str) -> list[str]:

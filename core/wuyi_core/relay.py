@@ -14,6 +14,9 @@ service's ``/ready`` answers 503 naming it. It tries that one event again every
 ``stalled_retry`` seconds. The way out (docs in README, "When the relay stalls"): raise
 ``WUYI_KAFKA_MAX_MESSAGE_BYTES`` with the broker's ``message.max.bytes`` and restart; the
 relay then publishes the event and goes on by itself.
+
+Given a ``checkpointer``, the relay signs the log's head after each drain that published
+something (eventstore/checkpoints.py), so the signed head follows the published one.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import logging
 
 from wuyi_core import health, telemetry
 from wuyi_core.bus.port import AbstractPublisher, Unpublishable
+from wuyi_core.eventstore.checkpoints import Checkpointer
 from wuyi_core.eventstore.store import EventStore, read_all
 from wuyi_core.tracking import DDL, get_checkpoint, set_checkpoint
 
@@ -40,6 +44,7 @@ class Relay:
         batch: int = 500,
         service: str = "",
         stalled_retry: float = 30.0,
+        checkpointer: Checkpointer | None = None,
     ) -> None:
         self.store = store
         self.publisher = publisher
@@ -48,6 +53,7 @@ class Relay:
         self.service = service  # a label for the metrics
         self.stalled_retry = stalled_retry
         self.stalled: Unpublishable | None = None
+        self.checkpointer = checkpointer
         self._wake = asyncio.Event()
         store.on_append(self._wake.set)
 
@@ -124,6 +130,8 @@ class Relay:
             total += published
             if self.stalled is not None:
                 break
+        if total and self.checkpointer is not None:
+            await self.checkpointer.checkpoint()
         return total
 
     async def run(self, stop: asyncio.Event, poll: float = 1.0) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,5 +19,9 @@ class WuyiSettings(BaseSettings):
     # What one Kafka message may hold: the producer's max_request_size and the topics'
     # max.message.bytes; the broker's message.max.bytes must be at least this (limits.py).
     kafka_max_message_bytes: int = 1_048_576
+    # Audit keys come from WUYI_AUDIT_KEYS or WUYI_AUDIT_KEYS_FILE (eventstore/keyring.py), read
+    # there and not kept here, so that settings dumps never carry them. Signed checkpoints go to
+    # this folder, one file per service (eventstore/checkpoints.py).
+    audit_checkpoint_dir: Path | None = None
     port: int = 8000
     host: str = "127.0.0.1"

@@ -183,7 +183,7 @@ async def test_the_public_sees_the_honor_list_and_the_delisting_with_its_reason(
     await expect(phone.locator("#honor")).to_contain_text("无疫村（社区）")
     await expect(phone.locator("#delisted .el-table__body tr")).to_have_count(1)
     await expect(phone.locator("#delisted")).to_contain_text("发生病例")
-    await expect(phone.locator("#services .status.ok")).to_have_count(3)
+    await expect(phone.locator("#services .status.ok")).to_have_count(4)  # with the notifier
     await shot(phone, "public-lists-1440")
     await phone.click("#language")  # one catalogue per language
     await expect(phone.locator("#title")).to_have_text("Wuyi campaign dashboard")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from wuyi_core.auth import Principal, Role
 from wuyi_core.eventstore import StoredEvent
+from wuyi_notifier.application.reading import my_inbox, public_feed
 from wuyi_scoring.application.audit import audit_timeline
 from wuyi_scoring.application.public import delistings, honor_list
 
@@ -47,10 +48,24 @@ async def test_the_demo_awards_villages_and_delists_one_for_a_case(tmp_path):
         assert timeline[-1]["causation_id"] == case.event_id
         now = datetime.now(UTC)
         assert all(datetime.fromisoformat(e["time"]) < now for e in timeline)  # back-dated
+        await the_story_reached_the_inbox(services, delisted["entity_id"])
 
     async with seeding_services(tmp_path) as (services, clock):
         await seed(services, clock, SIZE)
         assert {name: await store.head() for name, store in services.stores.items()} == heads
+
+
+async def the_story_reached_the_inbox(services: Services, delisted_id: str) -> None:
+    """The notifier told the story's people (issue #10), with no hand-made set-up."""
+    admin = Principal("demo-admin", TENANT, Role.ENTITY_ADMIN, delisted_id)
+    titles = [i["title_zh"] for i in await my_inbox(services.notifier, admin, True, 50)]
+    assert {"授予称号", "称号撤销"} <= set(titles)
+    async with services.notifier.db.read() as conn:
+        boxes = await conn.fetch("SELECT DISTINCT role, title_zh FROM inbox_items")
+    kinds = {(b["role"], b["title_zh"]) for b in boxes}
+    assert {("township_reviewer", "新的申报待审核"), ("grid_member", "日报逾期未报")} <= kinds
+    public = [i["title_zh"] for i in await public_feed(services.notifier, TENANT, 500)]
+    assert {"公示开始", "授予称号", "称号撤销"} <= set(public)
 
 
 async def case_reported(services: Services, entity_id: str) -> StoredEvent:

@@ -29,6 +29,7 @@ from wuyi_core.pseudonyms import Pseudonyms
 from conftest import database_url, free_port, kafka_bootstrap, wait_for_http, wuyi_command
 
 SECRET = "distributed-test-secret-long-enough-for-hs256"
+AUDIT_KEYS = "e2e:distributed-test-audit-key-long-enough-0001"
 
 
 @pytest.fixture
@@ -53,6 +54,7 @@ class Service:
             "WUYI_DATABASE_URL": url,
             "WUYI_KAFKA_BOOTSTRAP": kafka_bootstrap(),
             "WUYI_JWT_SECRET": SECRET,
+            "WUYI_AUDIT_KEYS": AUDIT_KEYS,
             "WUYI_TOPIC_PREFIX": prefix,
         }
         self.process: subprocess.Popen[str] | None = None
@@ -79,7 +81,7 @@ class Service:
 
     def token(self, tenant: str = "t1") -> dict[str, str]:
         jwt = subprocess.run(
-            [wuyi_command(), "token", "--tenant", tenant, "--role", "county_admin"],
+            [wuyi_command(), "token", "--tenant", tenant, "--role", "county_admin", "--new-tenant"],
             env=self.env,
             capture_output=True,
             text=True,

@@ -205,17 +205,26 @@ def test_projection_rebuild_names_known_projections(tmp_path):
     assert unknown.returncode == 2 and "registry" in unknown.stderr
 
 
-def test_audit_verify_passes_then_names_an_altered_event(tmp_path):
+def test_audit_verify_passes_then_names_an_altered_event_and_a_deleted_tail(tmp_path):
+    """Issue #9: a deleted tail event leaves every stream's chain valid; the signed checkpoint
+    in the data folder (beside the database, not in it) still names it, after a key rotation."""
     tiny_demo(tmp_path)
+    assert (tmp_path / "audit-keys").stat().st_mode & 0o777 == 0o600
+    assert "k2" in run("audit", "rotate-key", "--data", str(tmp_path)).stderr
     assert "intact" in run("audit", "verify", "--data", str(tmp_path)).stderr
     with sqlite3.connect(tmp_path / "registry.db") as conn:
         conn.execute("DROP TRIGGER events_no_update")
         conn.execute(
             "UPDATE events SET data = replace(data, '示范县', '篡改县') WHERE position = 1"
         )
+    with sqlite3.connect(tmp_path / "reporting.db") as conn:
+        conn.execute("DROP TRIGGER events_no_delete")
+        [(last,)] = conn.execute("SELECT MAX(position) FROM events").fetchall()
+        conn.execute("DELETE FROM events WHERE position = ?", (last,))
     failed = run("audit", "verify", "--data", str(tmp_path), check=False)
     assert failed.returncode == 1
     assert "position 1" in failed.stderr and "altered" in failed.stderr
+    assert f"position {last}" in failed.stderr and "deleted tail" in failed.stderr
 
 
 def test_audit_verify_names_an_altered_delisting(seeded, tmp_path):

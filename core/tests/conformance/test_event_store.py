@@ -70,7 +70,7 @@ async def test_each_event_links_to_its_predecessors_hash(store):
     await store.append("t1", "e-1", 0, [renamed(1), renamed(2)], META)
     first, second = await store.read_stream("t1", "e-1")
     assert second.prev_hash == first.hash
-    assert all(e.content_hash() == e.hash for e in (first, second))
+    assert all(e.content_hash(store.keyring) == e.hash for e in (first, second))
 
 
 async def test_the_database_refuses_update_and_delete_of_stored_events(store):

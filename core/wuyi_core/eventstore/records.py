@@ -1,11 +1,18 @@
-"""Small frozen value objects for events going into and coming out of the store."""
+"""Small frozen value objects for events going into and coming out of the store.
+
+An event's ``hash`` is HMAC-SHA256, under the audit key named by its ``key_id``, of its
+predecessor's hash and its canonical content including its position (so a moved, copied or
+inserted event no longer matches). Events written before keyed chains have ``key_id`` ""
+and a plain SHA-256 ``hash`` without the position: ``legacy``, trusted only up to the position a
+signed checkpoint records (``wuyi_core.audit``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +21,7 @@ from wuyi_contracts.envelope import Envelope, source_for
 
 from wuyi_core import telemetry
 from wuyi_core.auth import Principal
+from wuyi_core.eventstore.keyring import Keyring
 
 GENESIS_HASH = "0" * 64
 
@@ -75,14 +83,24 @@ class StoredEvent:
     recorded_at: datetime
     prev_hash: str
     hash: str
+    key_id: str = ""
+
+    @property
+    def legacy(self) -> bool:
+        """Hashed with plain SHA-256 by a version before keyed chains."""
+        return not self.key_id
 
     @property
     def service(self) -> str:
         return self.type.split(".")[2]
 
-    def content_hash(self) -> str:
-        """sha256 of the predecessor's hash and this event's canonical content."""
-        return chain_hash(self.prev_hash, self._content())
+    def content_hash(self, keyring: Keyring) -> str:
+        """What ``hash`` must be: keyed under ``key_id`` (KeyError if the keyring lacks it), or
+        for a legacy event the plain sha256 of the predecessor's hash and the content."""
+        if self.legacy:
+            return chain_hash(self.prev_hash, self._content())
+        content = {**self._content(), "position": self.position, "key_id": self.key_id}
+        return keyring.mac(self.key_id, self.prev_hash + canonical_json(content))
 
     def _content(self) -> dict[str, Any]:
         return {
@@ -93,7 +111,7 @@ class StoredEvent:
             "type": self.type,
             "data": self.data,
             "private": self.private,
-            "metadata": asdict(self.metadata),
+            "metadata": dict(vars(self.metadata)),  # flat: asdict's deep copy costs the verify
             "recorded_at": self.recorded_at.isoformat(),
         }
 

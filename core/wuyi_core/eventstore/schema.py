@@ -19,6 +19,7 @@ TABLES = [
         recorded_at TEXT NOT NULL,
         prev_hash TEXT NOT NULL,
         hash TEXT NOT NULL,
+        key_id TEXT NOT NULL DEFAULT '',
         UNIQUE (stream_id, stream_version)
     )""",
     "CREATE INDEX IF NOT EXISTS events_by_tenant ON events (tenant, position)",
@@ -48,5 +49,18 @@ _GUARDS: dict[Dialect, list[str]] = {
 }
 
 
+# Stores written before keyed chains lack ``key_id``; their events keep "" (legacy sha256).
+ADD_KEY_ID = "ALTER TABLE events ADD COLUMN key_id TEXT NOT NULL DEFAULT ''"
+_COLUMNS_OF_EVENTS: dict[Dialect, str] = {
+    "sqlite": "SELECT name FROM pragma_table_info('events')",
+    "postgres": "SELECT column_name AS name FROM information_schema.columns "
+    "WHERE table_schema = current_schema() AND table_name = 'events'",
+}
+
+
 def ddl(dialect: Dialect) -> list[str]:
     return [*TABLES, *_GUARDS[dialect]]
+
+
+def columns_of_events(dialect: Dialect) -> str:
+    return _COLUMNS_OF_EVENTS[dialect]

@@ -5,6 +5,10 @@ positions are dense and commit in order: a reader that has seen position N can n
 committed event below N. That is what lets the relay and the embedded bus follow the log by
 position alone, without the gap trap of sequences under concurrent transactions.
 
+Each event's hash is keyed with the keyring's current key (records.py); the keyring is held
+outside the database and given by the deployment (``keyring``), the development keyring only
+for tests and tools.
+
 No event is appended that the bus could not carry: each event's envelope is measured against
 ``limits.max_event_bytes`` and a larger one is refused (413) before anything is written.
 """
@@ -22,6 +26,7 @@ from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
 from wuyi_core.errors import ConcurrencyConflict, KeyTaken, TooLarge
 from wuyi_core.eventstore import schema
+from wuyi_core.eventstore.keyring import Keyring
 from wuyi_core.eventstore.records import (
     GENESIS_HASH,
     EventMetadata,
@@ -40,9 +45,14 @@ class EventStore:
     """A service's log. ``expected_version`` 0 means "the stream must not exist yet"."""
 
     def __init__(
-        self, db: AbstractDatabase, clock: Clock | None = None, max_bytes: int | None = None
+        self,
+        db: AbstractDatabase,
+        clock: Clock | None = None,
+        max_bytes: int | None = None,
+        keyring: Keyring | None = None,
     ) -> None:
         self.db = db
+        self.keyring = keyring or Keyring.development()
         self.clock = clock or SystemClock()
         self.max_bytes = max_bytes or max_event_bytes()
         self._listeners: list[Callable[[], None]] = []
@@ -50,6 +60,11 @@ class EventStore:
 
     async def migrate(self) -> None:
         await self.db.migrate(schema.ddl(self.db.dialect))
+        async with self.db.transaction(lock="wuyi:migrate") as conn:
+            rows = await conn.fetch(schema.columns_of_events(self.db.dialect))
+            columns = {row["name"] for row in rows}
+            if "key_id" not in columns:
+                await conn.execute(schema.ADD_KEY_ID)
 
     def on_append(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each committed append in this process (wakes followers)."""
@@ -122,6 +137,7 @@ class EventStore:
                 position + offset,
                 version + offset,
                 prev_hash,
+                self.keyring,
             )
             self._check_size(record)
             await conn.execute(_INSERT, *_row(record))
@@ -222,12 +238,10 @@ async def read_all(conn: AbstractConnection, after: int, limit: int) -> list[Sto
 
 _COLUMNS = (
     "position, tenant, stream_id, stream_version, event_id, type, data, private, "
-    "metadata, recorded_at, prev_hash, hash"
+    "metadata, recorded_at, prev_hash, hash, key_id"
 )
 _SELECT = f"SELECT {_COLUMNS} FROM events"
-_INSERT = (
-    f"INSERT INTO events ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-)
+_INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join(f'${n}' for n in range(1, 14))})"
 
 
 def _stored(
@@ -239,6 +253,7 @@ def _stored(
     position: int,
     version: int,
     prev_hash: str,
+    keyring: Keyring,
 ) -> StoredEvent:
     # Round-trip the data through JSON so the hash covers exactly what is stored and read back.
     data = json.loads(event.data.model_dump_json())
@@ -256,8 +271,9 @@ def _stored(
         recorded_at,
         prev_hash,
         "",
+        keyring.current,
     )
-    return StoredEvent(**{**draft.__dict__, "hash": draft.content_hash()})
+    return StoredEvent(**{**draft.__dict__, "hash": draft.content_hash(keyring)})
 
 
 def _row(event: StoredEvent) -> tuple[Any, ...]:
@@ -274,6 +290,7 @@ def _row(event: StoredEvent) -> tuple[Any, ...]:
         event.recorded_at.isoformat(),
         event.prev_hash,
         event.hash,
+        event.key_id,
     )
 
 
@@ -291,6 +308,7 @@ def _from_row(row: Row) -> StoredEvent:
         recorded_at=datetime.fromisoformat(row["recorded_at"]),
         prev_hash=row["prev_hash"],
         hash=row["hash"],
+        key_id=row["key_id"],
     )
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from wuyi_core.auth import TOKEN_HOURS, Principal, Role, TokenService, require
 from wuyi_core.clock import Clock, SystemClock
+from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.errors import InvalidInput, Unauthorized, WuyiError
 from wuyi_core.http import CurrentPrincipal, install_error_handlers
 from wuyi_core.session import SESSION_COOKIE, check_origin
@@ -70,11 +71,14 @@ def create_accounts_app(
     accounts: Accounts,
     tokens: TokenService,
     known_scope: ScopeCheck,
+    revocations: AbstractDatabase,
     clock: Clock | None = None,
 ) -> FastAPI:
-    """``known_scope(tenant, id)``: whether an entity or grid of that id exists."""
+    """``known_scope(tenant, id)``: whether an entity or grid of that id exists;
+    ``revocations``: a database holding the revoked tokens (a service's registry replica)."""
     app = FastAPI(title="Wuyi (无疫) accounts", docs_url=None, redoc_url=None)
     app.state.tokens = tokens
+    app.state.revocations = revocations
     install_error_handlers(app)
     time = clock or SystemClock()
 

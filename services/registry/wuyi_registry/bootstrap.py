@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from wuyi_core import revocations
 from wuyi_core.auth import Principal
 from wuyi_core.clock import Clock
 from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
+from wuyi_core.eventstore.keyring import Keyring
 from wuyi_core.projection import Projector
 
 from wuyi_registry.adapters.projection import RegistryProjection
@@ -40,9 +42,12 @@ class Registry:
         await self.projector.catch_up()
 
 
-async def build_registry(db: AbstractDatabase, clock: Clock | None = None) -> Registry:
-    store = EventStore(db, clock)
+async def build_registry(
+    db: AbstractDatabase, clock: Clock | None = None, keyring: Keyring | None = None
+) -> Registry:
+    store = EventStore(db, clock, keyring=keyring)
     await store.migrate()
+    await db.migrate(revocations.DDL)
     projector = Projector(store, RegistryProjection())
     await projector.migrate()
     await projector.catch_up()

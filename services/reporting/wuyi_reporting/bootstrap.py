@@ -10,6 +10,7 @@ from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.consumer import ConsumerRunner
 from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent, StoredEvent
+from wuyi_core.eventstore.keyring import Keyring
 from wuyi_core.projection import Projector
 from wuyi_core.tracking import DDL as TRACKING_DDL
 
@@ -50,9 +51,11 @@ class Reporting:
             await projector.catch_up()
 
 
-async def build_reporting(db: AbstractDatabase, clock: Clock | None = None) -> Reporting:
+async def build_reporting(
+    db: AbstractDatabase, clock: Clock | None = None, keyring: Keyring | None = None
+) -> Reporting:
     clock = clock or SystemClock()
-    store = EventStore(db, clock)
+    store = EventStore(db, clock, keyring=keyring)
     await store.migrate()
     await db.migrate([*replica.DDL, *TRACKING_DDL, *SWEEPS_DDL])
     projectors = {p.name: Projector(store, p()) for p in PROJECTIONS}

@@ -16,11 +16,12 @@ from wuyi_core import registry_replica
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase
 from wuyi_core.eventstore import EventStore
+from wuyi_core.eventstore.keyring import Keyring
 from wuyi_core.eventstore.store import APPEND_LOCK
 from wuyi_core.projection import Projector
 from wuyi_core.tracking import DDL as TRACKING_DDL
 
-from wuyi_scoring.adapters import inbox
+from wuyi_scoring.adapters import inbox, objection_counts
 from wuyi_scoring.adapters.projections import PROJECTIONS
 from wuyi_scoring.adapters.tx import Tx
 
@@ -77,11 +78,13 @@ class Scoring:
                 await projector.catch_up()
 
 
-async def build_scoring(db: AbstractDatabase, clock: Clock | None = None) -> Scoring:
+async def build_scoring(
+    db: AbstractDatabase, clock: Clock | None = None, keyring: Keyring | None = None
+) -> Scoring:
     clock = clock or SystemClock()
-    store = EventStore(db, clock)
+    store = EventStore(db, clock, keyring=keyring)
     await store.migrate()
-    await db.migrate([*registry_replica.DDL, *inbox.DDL, *TRACKING_DDL])
+    await db.migrate([*registry_replica.DDL, *inbox.DDL, *TRACKING_DDL, *objection_counts.DDL])
     projectors = {p.name: Projector(store, p()) for p in PROJECTIONS}
     for projector in projectors.values():
         await projector.migrate()

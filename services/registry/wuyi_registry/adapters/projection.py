@@ -39,6 +39,8 @@ class RegistryProjection(Projection):
 
     async def apply(self, conn: AbstractConnection, event: StoredEvent, t: Tables) -> None:
         aggregate, change = event.type.split(".")[3:5]
+        if aggregate == "token":
+            return  # revocations are kept by wuyi_core.revocations, not in the roster
         table = t["entities" if aggregate == "entity" else "grids"]
         if change == "registered":
             await self._insert(conn, event, table, aggregate)

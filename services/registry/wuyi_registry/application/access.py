@@ -1,8 +1,10 @@
-"""Who may write what in the registry: by tenant, role and jurisdiction scope.
+"""Who may write what in the registry: by tenant, role and jurisdiction scope (the rows of
+``wuyi.access_table`` for the registry).
 
 County admins, township reviewers and entity admins maintain the roster (工作底册) within their
-scope; grid members and county evaluators read it. The tenant root (the county) is a county
-admin's alone.
+scope; every role of the tenant reads it (it is the county's shared map), but contacts and grid
+leaders only those who may maintain them. The tenant root (the county) is a county admin's
+alone, with a token for the whole tenant.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ def authorize_roster_writer(principal: Principal) -> None:
 
 
 def authorize_root(principal: Principal) -> None:
-    if principal.role != Role.COUNTY_ADMIN:
+    """The county itself: a county admin's token for the whole tenant, never one scoped below."""
+    if principal.role != Role.COUNTY_ADMIN or principal.scope is not None:
         raise Forbidden(
             "只有县级管理员可以登记县/区", "only a county admin may register the county"
         )

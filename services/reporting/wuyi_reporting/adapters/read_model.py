@@ -74,6 +74,10 @@ class ReportingReads:
                 "SELECT * FROM registry_grids WHERE tenant = $1 AND id = $2", tenant, grid_id
             )
 
+    async def county(self, tenant: str) -> str | None:
+        async with self._db.read() as conn:
+            return await registry_replica.county(conn, tenant)
+
     async def lineage(self, tenant: str, entity_id: str) -> list[str]:
         """The entity and its ancestors, nearest first."""
         async with self._db.read() as conn:

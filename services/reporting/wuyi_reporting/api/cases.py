@@ -24,8 +24,8 @@ async def report_case(
 
 @router.get("/cases/{case_id}")
 async def get_case(case_id: str, rep: ReportingDep, who: CurrentPrincipal) -> dict[str, Any]:
-    """One case."""
-    return await cases.case_view(rep, who.tenant, case_id)
+    """One case (in scope of its entity)."""
+    return await cases.read_case(rep, who, case_id)
 
 
 @router.post("/cases/{case_id}/lift")
@@ -52,8 +52,8 @@ async def register_complaint(
 async def get_complaint(
     complaint_id: str, rep: ReportingDep, who: CurrentPrincipal
 ) -> dict[str, Any]:
-    """One complaint."""
-    return await complaints.complaint_view(rep, who.tenant, complaint_id)
+    """One complaint, to reviewers in scope of the entity complained about."""
+    return await complaints.read_complaint(rep, who, complaint_id)
 
 
 @router.post("/complaints/{complaint_id}/verification")

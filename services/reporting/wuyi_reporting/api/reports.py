@@ -11,7 +11,7 @@ from wuyi_core.limits import PlausibleDate
 from wuyi_reporting.api.deps import ReportingDep
 from wuyi_reporting.application import commands as c
 from wuyi_reporting.application import reports, settings
-from wuyi_reporting.application.access import known_grid
+from wuyi_reporting.application.access import readable_grid
 from wuyi_reporting.application.missed import report_id
 
 router = APIRouter(tags=["reports"])
@@ -47,8 +47,7 @@ async def grid_history(
     days: Annotated[int, Query(ge=1, le=92)] = 30,
 ) -> dict[str, Any]:
     """A grid's reports of the last ``days`` days, newest first, with today's date and
-    deadline in the tenant's time zone (the grid worker's page; reporters and reviewers in
-    scope)."""
+    deadline in the tenant's time zone (the grid worker's page; in scope)."""
     return await reports.grid_day_book(rep, who, grid_id, days)
 
 
@@ -56,8 +55,8 @@ async def grid_history(
 async def rollup(
     grid_id: str, date: PlausibleDate, rep: ReportingDep, who: CurrentPrincipal
 ) -> dict[str, Any]:
-    """What a level-2 grid's level-3 children have reported so far (汇总)."""
-    await known_grid(rep.reads, who.tenant, grid_id)
+    """What a level-2 grid's level-3 children have reported so far (汇总), in scope."""
+    await readable_grid(rep.reads, who, grid_id)
     result = await reports.rollup_of(rep, who.tenant, grid_id, date)
     return {"grid_id": grid_id, "date": date.isoformat(), **result.model_dump(mode="json")}
 
@@ -66,6 +65,6 @@ async def rollup(
 async def get_report(
     grid_id: str, date: PlausibleDate, rep: ReportingDep, who: CurrentPrincipal
 ) -> dict[str, Any]:
-    """A grid's report of a day: received, on time, missed, corrections."""
-    await known_grid(rep.reads, who.tenant, grid_id)
+    """A grid's report of a day: received, on time, missed, corrections (in scope)."""
+    await readable_grid(rep.reads, who, grid_id)
     return await reports.report_view(rep, who.tenant, report_id(grid_id, date))

@@ -11,6 +11,7 @@ from wuyi_core.limits import PlausibleDate
 
 from wuyi_reporting.api.deps import ReportingDep
 from wuyi_reporting.application import completeness as views
+from wuyi_reporting.application.access import readable_entity
 from wuyi_reporting.application.eligibility import explain
 
 router = APIRouter(tags=["status"])
@@ -23,7 +24,8 @@ async def eligibility(
     who: CurrentPrincipal,
     cycle_days: Annotated[int | None, Query(ge=1, le=90)] = None,
 ) -> dict[str, Any]:
-    """Whether the entity meets the hard preconditions, rule by rule."""
+    """Whether the entity meets the hard preconditions, rule by rule (in scope)."""
+    await readable_entity(rep.reads, who, entity_id)
     result, cycle, as_of = await explain(rep, who.tenant, entity_id, cycle_days)
     return {
         "entity_id": entity_id,

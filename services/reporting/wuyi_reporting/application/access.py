@@ -1,14 +1,17 @@
-"""Who may do what in reporting, and the lineage a grid or entity is checked against.
+"""Who may do what in reporting, and the lineage a grid or entity is checked against
+(the rows of ``wuyi.access_table`` for reporting).
 
 A grid's lineage is the grid, its parent grids, then its entity and the entity's ancestors, so
-a scope may name a grid (a grid member's own cell) or any entity above it.
+a scope may name a grid (a grid member's own cell) or any entity above it. Reads are scoped like
+writes: reports, cases, completeness and eligibility to the caller's jurisdiction; complaint
+texts (which name the caller) to reviewers in scope only.
 """
 
 from __future__ import annotations
 
-from wuyi_core.auth import Role
+from wuyi_core.auth import Principal, Role, require
 from wuyi_core.db.port import Row
-from wuyi_core.errors import Conflict, InvalidInput
+from wuyi_core.errors import Conflict, InvalidInput, NotFound
 
 from wuyi_reporting.adapters.read_model import ReportingReads
 
@@ -18,6 +21,29 @@ REPORTERS = frozenset(
 CASE_REPORTERS = REPORTERS | {Role.COUNTY_EVALUATOR}
 REVIEWERS = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_EVALUATOR, Role.COUNTY_ADMIN})
 SETTINGS_ADMINS = frozenset({Role.COUNTY_ADMIN})
+READERS = frozenset(Role)
+
+
+async def authorize_county(reads: ReportingReads, who: Principal, roles: frozenset[Role]) -> None:
+    """Tenant-wide settings: the token must cover the whole county (a county admin scoped to a
+    village may not change them)."""
+    county = await reads.county(who.tenant)
+    require(who, roles, [county] if county else [])
+
+
+async def readable_grid(reads: ReportingReads, who: Principal, grid_id: str) -> Row:
+    """The grid, once ``who`` may read it: its own grid and those below, or an entity above."""
+    grid, lineage = await known_grid(reads, who.tenant, grid_id)
+    require(who, READERS, lineage)
+    return grid
+
+
+async def readable_entity(reads: ReportingReads, who: Principal, entity_id: str) -> None:
+    """404 for an unknown entity, 403 outside the caller's scope."""
+    lineage = await reads.lineage(who.tenant, entity_id)
+    if not lineage:
+        raise NotFound(f"主体不存在：{entity_id}", f"entity {entity_id} not found")
+    require(who, READERS, lineage)
 
 
 async def known_grid(reads: ReportingReads, tenant: str, grid_id: str) -> tuple[Row, list[str]]:

@@ -16,6 +16,7 @@ from wuyi_core.eventstore.records import new_id
 from wuyi_reporting.application import commands as c
 from wuyi_reporting.application.access import (
     CASE_REPORTERS,
+    READERS,
     REVIEWERS,
     known_entity,
     known_grid,
@@ -119,6 +120,13 @@ async def lift_case(
     )
     await refresh_lineage(rep, who.tenant, case["entity_id"], EventMetadata.of(who, cid))
     return await case_view(rep, who.tenant, case_id)
+
+
+async def read_case(rep: Reporting, who: Principal, case_id: str) -> dict[str, Any]:
+    """One case, to readers in scope of its entity."""
+    view = await case_view(rep, who.tenant, case_id)
+    require(who, READERS, await rep.reads.lineage(who.tenant, view["entity_id"]))
+    return view
 
 
 async def case_view(rep: Reporting, tenant: str, case_id: str) -> dict[str, Any]:

@@ -57,6 +57,14 @@ async def verify_complaint(
     return await complaint_view(rep, who.tenant, complaint_id)
 
 
+async def read_complaint(rep: Reporting, who: Principal, complaint_id: str) -> dict[str, Any]:
+    """One complaint, to reviewers in scope of the entity complained about only: its text may
+    name the caller and the phone, so the entity's own admin never reads it."""
+    view = await complaint_view(rep, who.tenant, complaint_id)
+    require(who, REVIEWERS, await rep.reads.lineage(who.tenant, view["entity_id"]))
+    return view
+
+
 async def complaint_view(rep: Reporting, tenant: str, complaint_id: str) -> dict[str, Any]:
     row = await rep.reads.complaint(tenant, complaint_id)
     if row is None:

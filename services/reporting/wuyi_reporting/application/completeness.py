@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from wuyi_core.auth import Principal
+from wuyi_core.auth import Principal, require
 from wuyi_core.errors import InvalidInput
 
-from wuyi_reporting.application.access import known_entity, known_grid
+from wuyi_reporting.application.access import READERS, known_entity, known_grid
 from wuyi_reporting.application.days import expected_on
 from wuyi_reporting.bootstrap import Reporting
 from wuyi_reporting.domain.completeness import Rates
@@ -42,10 +42,12 @@ async def completeness(
             "entity_id",
         )
     if grid_id is not None:
-        grid, _ = await known_grid(rep.reads, who.tenant, grid_id)
+        grid, lineage = await known_grid(rep.reads, who.tenant, grid_id)
+        require(who, READERS, lineage)
         grids = [grid]
     else:
-        await known_entity(rep.reads, who.tenant, entity_id or "")
+        _, lineage = await known_entity(rep.reads, who.tenant, entity_id or "")
+        require(who, READERS, lineage)
         grids = await rep.reads.grids_of(
             who.tenant, await rep.reads.subtree(who.tenant, entity_id or "")
         )

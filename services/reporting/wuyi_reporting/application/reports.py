@@ -13,7 +13,7 @@ from wuyi_core.errors import ConcurrencyConflict, InvalidInput, NotFound
 from wuyi_core.eventstore import EventMetadata, NewEvent
 
 from wuyi_reporting.application import commands as c
-from wuyi_reporting.application.access import REPORTERS, REVIEWERS, known_grid
+from wuyi_reporting.application.access import REPORTERS, known_grid, readable_grid
 from wuyi_reporting.application.cases import record_reported_cases
 from wuyi_reporting.application.days import expected_on
 from wuyi_reporting.application.missed import report_id
@@ -21,7 +21,6 @@ from wuyi_reporting.bootstrap import Reporting
 from wuyi_reporting.domain.counts import check_report, check_rollup_zero, sum_counts
 
 SUBMITTED = GridReportSubmitted.event_type()
-READERS = REPORTERS | REVIEWERS
 
 
 async def submit_report(
@@ -102,9 +101,8 @@ async def report_view(rep: Reporting, tenant: str, rid: str) -> dict[str, Any]:
 async def grid_day_book(rep: Reporting, who: Principal, grid_id: str, days: int) -> dict[str, Any]:
     """A grid's page for its reporter: the grid, today in the tenant's zone with today's
     deadline, and the reports of the last ``days`` days, newest first (the history a grid
-    worker sees)."""
-    grid, lineage = await known_grid(rep.reads, who.tenant, grid_id)
-    require(who, READERS, lineage)
+    worker sees; readers in scope, as for one report)."""
+    grid = await readable_grid(rep.reads, who, grid_id)
     settings, _ = await rep.reads.settings(who.tenant)
     now = rep.clock.now()
     today = settings.local_date(now)

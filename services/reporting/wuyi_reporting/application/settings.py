@@ -6,11 +6,11 @@ from dataclasses import asdict
 from typing import Any
 
 from wuyi_contracts.reporting import SettingsChanged
-from wuyi_core.auth import Principal, require
+from wuyi_core.auth import Principal
 from wuyi_core.eventstore import EventMetadata, NewEvent
 
 from wuyi_reporting.application import commands as c
-from wuyi_reporting.application.access import SETTINGS_ADMINS
+from wuyi_reporting.application.access import SETTINGS_ADMINS, authorize_county
 from wuyi_reporting.bootstrap import Reporting
 from wuyi_reporting.domain.settings import ReportingSettings
 
@@ -18,7 +18,7 @@ from wuyi_reporting.domain.settings import ReportingSettings
 async def change_settings(
     rep: Reporting, who: Principal, cid: str, cmd: c.ChangeSettings
 ) -> dict[str, Any]:
-    require(who, SETTINGS_ADMINS, [who.scope] if who.scope else [])
+    await authorize_county(rep.reads, who, SETTINGS_ADMINS)
     settings = ReportingSettings(**cmd.model_dump())  # validates zone and deadlines
     _, version = await rep.reads.settings(who.tenant)
     event = SettingsChanged(**asdict(settings))

@@ -119,6 +119,20 @@ async def test_two_reviewers_deciding_at_once_one_wins_and_the_other_gets_409(st
     assert sorted(r.status_code for r in decisions) == [200, 409]
 
 
+async def test_a_review_after_the_rejection_hears_the_state_409_not_403(stack):
+    """The reviewer who lost the race to a rejection may still act on the application's chain:
+    the answer names the state (409), whichever decision came first."""
+    county = await build_county(stack, compounds=1)
+    campaign = await launch(stack)
+    app_id = await advance(stack, campaign, county["compounds"][0], county["town"], "submitted")
+    township = {"role": "township_reviewer", "scope": county["town"]}
+    path = f"/scoring/v1/applications/{app_id}/township-review"
+    rejected = await stack.post(path, {"decision": "reject", "note": "材料不全"}, **township)
+    assert rejected.status_code == 200
+    late = await stack.post(path, {"decision": "approve"}, **township)
+    assert late.status_code == 409 and late.json()["error"]["field"] == "status"
+
+
 async def test_a_reviewer_of_another_township_cannot_review(stack):
     county = await build_county(stack, compounds=1)
     other = await stack.created(

@@ -6,12 +6,18 @@ from fastapi import FastAPI
 from wuyi_core.auth import TokenService
 from wuyi_core.http import service_app
 
-from wuyi_scoring.api import applications, campaigns, entities, public
+from wuyi_scoring.api import applications, campaigns, entities, objections, public
 from wuyi_scoring.bootstrap import Scoring
 
 
 def create_app(scoring: Scoring, tokens: TokenService) -> FastAPI:
-    routers = [campaigns.router, public.router, applications.router, entities.router]
+    routers = [
+        campaigns.router,
+        public.router,
+        applications.router,
+        objections.router,
+        entities.router,
+    ]
     return service_app(
         "scoring", "Wuyi scoring (评比服务)", tokens, routers, scoring.store, scoring=scoring
     )

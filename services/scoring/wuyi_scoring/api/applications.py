@@ -15,7 +15,11 @@ from wuyi_scoring.application import evaluation as e
 from wuyi_scoring.application import management as m
 from wuyi_scoring.application import rectification as r
 from wuyi_scoring.application import send_back as sb
-from wuyi_scoring.application.views import application_view, list_applications
+from wuyi_scoring.application.views import (
+    list_applications,
+    read_application,
+    shown,
+)
 
 router = APIRouter(tags=["applications"])
 
@@ -25,7 +29,7 @@ async def open_application(
     body: c.OpenApplication, scoring: ScoringDep, who: CurrentPrincipal, cid: CorrelationId
 ) -> dict[str, Any]:
     """Open an entity's application in a batch (draft)."""
-    return await a.open_application(scoring, who, cid, body)
+    return await shown(scoring, who, await a.open_application(scoring, who, cid, body))
 
 
 @router.get("/applications")
@@ -44,8 +48,8 @@ async def applications(
 async def get_application(
     application_id: str, scoring: ScoringDep, who: CurrentPrincipal
 ) -> dict[str, Any]:
-    """One application: state, scores, inspections, notice and objections."""
-    return await application_view(scoring, who.tenant, application_id)
+    """One application: state, scores, notice and objections; inspections to its review chain."""
+    return await read_application(scoring, who, application_id)
 
 
 @router.post("/applications/{application_id}/self-assessment")
@@ -57,7 +61,7 @@ async def self_assess(
     cid: CorrelationId,
 ) -> dict[str, Any]:
     """Score the entity against the campaign's rubric (自评); the total is computed."""
-    return await a.self_assess(scoring, who, cid, application_id, body)
+    return await shown(scoring, who, await a.self_assess(scoring, who, cid, application_id, body))
 
 
 @router.post("/applications/{application_id}/submission")
@@ -69,7 +73,8 @@ async def submit(
     body: c.Submit | None = None,
 ) -> dict[str, Any]:
     """Submit to the township; refused below the application mark or when not eligible."""
-    return await a.submit(scoring, who, cid, application_id, body or c.Submit())
+    view = await a.submit(scoring, who, cid, application_id, body or c.Submit())
+    return await shown(scoring, who, view)
 
 
 @router.post("/applications/{application_id}/township-review")
@@ -119,7 +124,8 @@ async def record_rectification(
 ) -> dict[str, Any]:
     """Record the rectification (整改) after a rejection or delisting; the entity may then
     apply again from the next batch (seed 003: 验收未通过的,加强整改,在下批次复验)."""
-    return await r.record_rectification(scoring, who, cid, application_id, body)
+    view = await r.record_rectification(scoring, who, cid, application_id, body)
+    return await shown(scoring, who, view)
 
 
 @router.post("/applications/{application_id}/inspections", status_code=201)
@@ -233,6 +239,7 @@ async def complete_rectification(
     body: c.CompleteRectification | None = None,
 ) -> dict[str, Any]:
     """Report a rectification order done (整改完成), with evidence."""
-    return await m.complete_rectification(
+    view = await m.complete_rectification(
         scoring, who, cid, application_id, order_id, body or c.CompleteRectification()
     )
+    return await shown(scoring, who, view)

@@ -6,11 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter
 from wuyi_contracts.rubric import RubricBody
+from wuyi_core.auth import require_role
 from wuyi_core.http import CorrelationId, CurrentPrincipal
 
 from wuyi_scoring.api.deps import ScoringDep
 from wuyi_scoring.application import campaigns, rubrics
 from wuyi_scoring.application import commands as c
+from wuyi_scoring.application.access import REVIEW_CHAIN
 
 router = APIRouter(tags=["campaigns"])
 
@@ -61,5 +63,6 @@ async def open_batch(
 async def quota_report(
     campaign_id: str, batch_id: str, scoring: ScoringDep, who: CurrentPrincipal
 ) -> dict[str, Any]:
-    """Who has not met the batch's minimum applications (申报指标)."""
+    """Who has not met the batch's minimum applications (申报指标); for reviewers."""
+    require_role(who, REVIEW_CHAIN)
     return await campaigns.quota_view(scoring, who.tenant, campaign_id, batch_id)

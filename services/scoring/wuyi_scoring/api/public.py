@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from wuyi_core.http import CorrelationId
 
 from wuyi_scoring.api.deps import ScoringDep
 from wuyi_scoring.application import commands as c
 from wuyi_scoring.application import public
-from wuyi_scoring.application.evaluation import file_objection
+from wuyi_scoring.application.objections import file_objection
 
 router = APIRouter(tags=["public"])
 
@@ -45,8 +45,17 @@ async def public_notices(
 
 @router.post("/applications/{application_id}/objections", status_code=201)
 async def object_to(
-    application_id: str, body: c.FileObjection, scoring: ScoringDep, cid: CorrelationId
+    application_id: str,
+    body: c.FileObjection,
+    scoring: ScoringDep,
+    cid: CorrelationId,
+    request: Request,
 ) -> dict[str, Any]:
-    """File an objection (异议) during public notice (public; text and contact stay private)."""
+    """File an objection (异议) during public notice (public; text and contact stay private).
+    Rate limited per client address and per application (429 with Retry-After); the same text
+    again counts on the first objection (``duplicate: true``)."""
     tenant = await public.tenant_of_application(scoring, application_id)
-    return await file_objection(scoring, tenant, cid, application_id, body)
+    # the peer address; behind a reverse proxy, uvicorn's --forwarded-allow-ips makes it the
+    # client's (X-Forwarded-For is believed from those proxies only)
+    client = request.client.host if request.client else "unknown"
+    return await file_objection(scoring, tenant, cid, application_id, body, client)

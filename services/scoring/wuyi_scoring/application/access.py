@@ -1,11 +1,12 @@
-"""Who may do what in scoring (DOMAIN.md, "Actors"), checked against the entity's lineage in
-scoring's registry replica."""
+"""Who may do what in scoring (DOMAIN.md, "Actors"; the rows of ``wuyi.access_table`` for
+scoring), checked against the entity's lineage in scoring's registry replica."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from wuyi_core.auth import Principal, Role, require
+from wuyi_core import registry_replica
+from wuyi_core.auth import Principal, Role, in_scope, require
 from wuyi_core.db.port import Row
 from wuyi_core.errors import Forbidden, InvalidInput
 
@@ -18,6 +19,10 @@ TOWNSHIP = frozenset({Role.TOWNSHIP_REVIEWER})
 COUNTY = frozenset({Role.COUNTY_EVALUATOR})
 ORDERERS = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_EVALUATOR})
 UNIT = frozenset({Role.ENTITY_ADMIN, Role.TOWNSHIP_REVIEWER})
+READERS = frozenset(
+    {Role.ENTITY_ADMIN, Role.TOWNSHIP_REVIEWER, Role.COUNTY_EVALUATOR, Role.COUNTY_ADMIN}
+)
+REVIEW_CHAIN = frozenset({Role.TOWNSHIP_REVIEWER, Role.COUNTY_EVALUATOR, Role.COUNTY_ADMIN})
 
 
 async def known_entity(tx: Tx, tenant: str, entity_id: str) -> tuple[Row, list[str]]:
@@ -53,7 +58,7 @@ async def at_stage(tx: Tx, who: Principal, application_id: str, command: str) ->
     the chain: the accepting stage) and the chain allows ``command`` now (403, then 409)."""
     app = await tx.application(who.tenant, application_id)
     entity, lineage = await known_entity(tx, who.tenant, app.entity_id)
-    level = app.acting_stage.level
+    level = app.stage_for(command).level
     if level == "county":
         require(who, COUNTY, lineage)
     elif who.scope == app.entity_id:
@@ -66,9 +71,18 @@ async def at_stage(tx: Tx, who: Principal, application_id: str, command: str) ->
     return app
 
 
+def above(who: Principal, lineage: Sequence[str]) -> bool:
+    """``who`` reviews the entity of ``lineage``: a reviewing role scoped strictly above it, or
+    a county role for the whole tenant."""
+    return who.role in REVIEW_CHAIN and in_scope(who, lineage[1:])
+
+
+async def in_review_chain(tx: Tx, who: Principal, entity_id: str) -> bool:
+    """Whether ``who`` sees the county's inspections of the entity (``domain/disclosure.py``)."""
+    return above(who, await tx.lineage(who.tenant, entity_id))
+
+
 async def authorize_county(tx: Tx, who: Principal, roles: Collection[Role]) -> None:
     """County-wide acts (rubrics, campaigns, batches): the token must cover the whole county."""
-    county = await tx.conn.fetchval(
-        "SELECT id FROM registry_entities WHERE tenant = $1 AND kind = 'county'", who.tenant
-    )
+    county = await registry_replica.county(tx.conn, who.tenant)
     require(who, roles, [county] if county else [])

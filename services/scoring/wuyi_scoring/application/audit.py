@@ -1,5 +1,6 @@
 """The audit timeline (审计链) of one entity: every scoring event of its applications, and the
-reporting events that caused any of them, in order, with who, when, why and what caused it."""
+reporting events that caused any of them, in order, with who, when, why and what caused it.
+The entity's own side sees inspections as ``domain/disclosure.py`` allows."""
 
 from __future__ import annotations
 
@@ -7,22 +8,22 @@ import json
 from typing import Any
 
 from wuyi_contracts.envelope import Envelope
-from wuyi_core.auth import Principal, Role
+from wuyi_core.auth import Principal
 from wuyi_core.db.port import Row
 from wuyi_core.eventstore import StoredEvent
 from wuyi_core.eventstore.store import read_stream
 
-from wuyi_scoring.application.access import ORDERERS, authorize
+from wuyi_scoring.application.access import READERS, above, authorize
 from wuyi_scoring.bootstrap import Scoring
-
-READERS = ORDERERS | {Role.COUNTY_ADMIN, Role.ENTITY_ADMIN}
+from wuyi_scoring.domain.disclosure import audit_entry_for_applicant
 
 
 async def audit_timeline(scoring: Scoring, who: Principal, entity_id: str) -> dict[str, Any]:
     async with scoring.reading() as tx:
         await authorize(tx, who, READERS, entity_id)
+        chain = above(who, await tx.lineage(who.tenant, entity_id))
         apps = await tx.conn.fetch(
-            f"SELECT application_id FROM {tx.t['applications']}"
+            f"SELECT application_id, status FROM {tx.t['applications']}"
             " WHERE tenant = $1 AND entity_id = $2",
             who.tenant,
             entity_id,
@@ -39,7 +40,12 @@ async def audit_timeline(scoring: Scoring, who: Principal, entity_id: str) -> di
                 who.tenant,
                 *causes,
             )
-    return {"entity_id": entity_id, "events": _ordered(events, received)}
+    entries = _ordered(events, received)
+    if not chain:
+        status = {f"application:{r['application_id']}": r["status"] for r in apps}
+        shown = (audit_entry_for_applicant(e, status.get(e["stream"], "")) for e in entries)
+        entries = [e for e in shown if e is not None]
+    return {"entity_id": entity_id, "events": entries}
 
 
 def _ordered(events: list[StoredEvent], received: list[Row]) -> list[dict[str, Any]]:

@@ -159,6 +159,21 @@ class RuleObjection(Command):
     note: Text
 
 
+class RuleObjections(Command):
+    """One ruling on many objections (a flood): the ids, or every pending one."""
+
+    objection_ids: list[Short] | None = Field(default=None, min_length=1, max_length=1000)
+    all_pending: bool = False
+    upheld: bool
+    note: Text
+
+    @model_validator(mode="after")
+    def _one_selection(self) -> RuleObjections:
+        if (self.objection_ids is None) == (not self.all_pending):
+            raise ValueError("give objection_ids or all_pending: true, not both")
+        return self
+
+
 class Award(Command):
     note: Text | None = None
     decision_ref: DecisionRef | None = None

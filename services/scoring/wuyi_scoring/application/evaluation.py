@@ -8,7 +8,6 @@ from typing import Any
 from wuyi_contracts.scoring import (
     ApplicationRejected,
     InspectionRecorded,
-    ObjectionFiled,
     ObjectionRuled,
     PublicNoticeOpened,
     TitleAwarded,
@@ -17,7 +16,6 @@ from wuyi_core.auth import Principal
 from wuyi_core.errors import Conflict, InvalidInput
 from wuyi_core.eventstore import EventMetadata, NewEvent
 from wuyi_core.eventstore.records import new_id
-from wuyi_core.telemetry import traceparent
 
 from wuyi_scoring.application import commands as c
 from wuyi_scoring.application.access import COUNTY, acting_on, at_stage
@@ -85,29 +83,6 @@ async def open_public_notice(
             who.tenant, app, [NewEvent(event, note(cmd.note))], EventMetadata.of(who, cid)
         )
     return await application_view(scoring, who.tenant, application_id)
-
-
-async def file_objection(
-    scoring: Scoring, tenant: str, cid: str, application_id: str, cmd: c.FileObjection
-) -> dict[str, Any]:
-    """Anyone may object during the notice window; the text and contact stay private."""
-    async with scoring.transaction() as tx:
-        app = await tx.application(tenant, application_id)
-        app.expect("object")
-        assert app.notice_closes_on is not None
-        if await tx.today(tenant) >= app.notice_closes_on:
-            raise Conflict(
-                f"公示期已于 {app.notice_closes_on} 结束，不再受理异议",
-                f"the public notice closed on {app.notice_closes_on}; objections are closed",
-            )
-        objection_id = new_id()
-        event = ObjectionFiled(application_id=application_id, objection_id=objection_id)
-        private = {"text": cmd.text, "contact": cmd.contact}
-        metadata = EventMetadata(
-            actor="public", role="public", correlation_id=cid, traceparent=traceparent()
-        )
-        await tx.record(tenant, app, [NewEvent(event, private)], metadata)
-    return {"id": objection_id, "application_id": application_id, "status": "pending"}
 
 
 async def rule_objection(

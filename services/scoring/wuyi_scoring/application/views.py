@@ -1,17 +1,37 @@
 """What a GET of an application shows: its state, scores, inspections, notice and objections
-(status only: objection texts stay with the county), folded from its own events."""
+(status only: objection texts stay with the county), folded from its own events; to readers in
+scope of the applicant, inspections only to its review chain (``domain/disclosure.py``)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from wuyi_core.auth import Principal
+from wuyi_core import registry_replica
+from wuyi_core.auth import Principal, in_scope, require_role
 from wuyi_core.errors import NotFound
 from wuyi_core.eventstore.store import read_stream
 
+from wuyi_scoring.application.access import READERS, REVIEW_CHAIN, authorize, in_review_chain
 from wuyi_scoring.bootstrap import Scoring
 from wuyi_scoring.domain.application import IN_REVIEW, STATUS_ZH, Status, fold
+from wuyi_scoring.domain.disclosure import application_for_applicant, result_known
+
+
+async def read_application(scoring: Scoring, who: Principal, application_id: str) -> dict[str, Any]:
+    """One application, to readers in scope of its applicant."""
+    view = await application_view(scoring, who.tenant, application_id)
+    async with scoring.reading() as tx:
+        await authorize(tx, who, READERS, view["entity_id"])
+    return await shown(scoring, who, view)
+
+
+async def shown(scoring: Scoring, who: Principal, view: dict[str, Any]) -> dict[str, Any]:
+    """``view`` as ``who`` may see it: whole for the review chain, else the applicant's side."""
+    async with scoring.reading() as tx:
+        if await in_review_chain(tx, who, view["entity_id"]):
+            return view
+    return application_for_applicant(view)
 
 
 async def application_view(scoring: Scoring, tenant: str, application_id: str) -> dict[str, Any]:
@@ -66,9 +86,16 @@ async def list_applications(
     batch_id: str | None,
     status: str | None,
 ) -> dict[str, Any]:
-    """The applications a caller may see: all of the county's for county roles, those of a
-    township or entity for a scoped token."""
+    """The applications a caller may see: all of the county's for county roles with an unscoped
+    token, those under its scope for a scoped one, none for an unscoped token of another role.
+    Running scores stay hidden from the applicant's side until the result."""
+    require_role(who, READERS)
     async with scoring.reading() as tx:
+        visible: set[str] | None = None  # the whole county
+        if who.scope is not None:
+            visible = set(await registry_replica.subtree(tx.conn, who.tenant, who.scope))
+        elif not in_scope(who, []):
+            visible = set()
         rows = await tx.conn.fetch(
             f"SELECT application_id AS id, campaign_id, batch_id, entity_id, entity_name,"
             f" entity_kind, township_id, status, self_total, final_score, notice_closes_on,"
@@ -76,18 +103,22 @@ async def list_applications(
             " AND (CAST($2 AS TEXT) IS NULL OR campaign_id = $2)"
             " AND (CAST($3 AS TEXT) IS NULL OR batch_id = $3)"
             " AND (CAST($4 AS TEXT) IS NULL OR status = $4)"
-            " AND (CAST($5 AS TEXT) IS NULL OR township_id = $5 OR entity_id = $5)"
             " ORDER BY updated_at, application_id",
             who.tenant,
             campaign_id,
             batch_id,
             status,
-            who.scope if who.scope and who.role.value not in COUNTY_ROLES else None,
         )
-    return {"applications": rows}
+    if visible is not None:
+        rows = [r for r in rows if r["entity_id"] in visible]
+    return {"applications": [_listed(who, row) for row in rows]}
 
 
-COUNTY_ROLES = ("county_admin", "county_evaluator")
+def _listed(who: Principal, row: dict[str, Any]) -> dict[str, Any]:
+    chain = who.role in REVIEW_CHAIN and who.scope != row["entity_id"]
+    if chain or result_known(row["status"]):
+        return row
+    return {**row, "final_score": None}
 
 
 def _add(view: dict[str, Any], change: str, d: dict[str, Any], actor: str) -> None:
@@ -113,7 +144,11 @@ def _add(view: dict[str, Any], change: str, d: dict[str, Any], actor: str) -> No
         case "public_notice_opened":
             view["public_notice"] = {"opens_on": d["opens_on"], "closes_on": d["closes_on"]}
         case "objection_filed":
-            view["objections"].append({"id": d["objection_id"], "status": "pending"})
+            view["objections"].append({"id": d["objection_id"], "status": "pending", "count": 1})
+        case "objection_repeated":
+            for objection in view["objections"]:
+                if objection["id"] == d["objection_id"]:
+                    objection["count"] += 1
         case "objection_ruled":
             for objection in view["objections"]:
                 if objection["id"] == d["objection_id"]:

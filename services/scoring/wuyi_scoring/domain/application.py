@@ -151,6 +151,15 @@ class ApplicationState:
         """The stage whose reviewers act now; after the chain, the accepting stage's."""
         return self.chain.stages[self.stage if self.status in IN_REVIEW else -1]
 
+    def stage_for(self, command: str) -> Stage:
+        """Whose ``command`` it is: the acting stage while under review; afterwards the stage
+        whose act the command is (so a township reviewer who lost a race to a rejection hears
+        409, the state, not 403), else the accepting stage."""
+        if self.status in IN_REVIEW:
+            return self.acting_stage
+        acting = (s for s in self.chain.stages if ACT_COMMAND[s.act] == command)
+        return next(acting, self.acting_stage)
+
     @property
     def deciding_command(self) -> str:
         """What passes the accepting stage: the notice (公示) if one is held, else the award."""

@@ -1,0 +1,138 @@
+"""A webhook receiver and fakes of the robot APIs on loopback (uvicorn), for the channel tests."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request, Response
+
+from conftest import free_port
+
+
+@dataclass
+class Receiver:
+    """A webhook receiver on loopback that verifies every call's signature on its own (the
+    receiver's side of the contract, written independently of the notifier's code)."""
+
+    url: str
+    secrets: dict[str, str] = field(default_factory=dict)  # path -> secret
+    fail_first: dict[str, int] = field(default_factory=dict)  # path -> failures before 200
+    slow: set[str] = field(default_factory=set)
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    accepted: dict[str, list[str]] = field(default_factory=dict)  # path -> idempotency keys
+
+    def verified(self, path: str, timestamp: str, body: bytes, signature: str) -> bool:
+        mac = hmac.new(self.secrets[path].encode(), timestamp.encode() + b"." + body, "sha256")
+        return hmac.compare_digest(f"v1={mac.hexdigest()}", signature)
+
+
+def _receiver_app(receiver: Receiver) -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/{path}")
+    async def hook(path: str, request: Request) -> Response:
+        body = await request.body()
+        headers = request.headers
+        ok = receiver.verified(path, headers["x-wuyi-timestamp"], body, headers["x-wuyi-signature"])
+        key = headers["idempotency-key"]
+        receiver.calls.append({"path": path, "verified": ok, "key": key, "body": body})
+        if path in receiver.slow:
+            await asyncio.sleep(3)
+        if not ok:
+            return Response(status_code=401)
+        if receiver.fail_first.get(path, 0) > 0:
+            receiver.fail_first[path] -= 1
+            return Response(status_code=503)
+        seen = receiver.accepted.setdefault(path, [])
+        if key not in seen:  # the receiver settles a repeated delivery by its key
+            seen.append(key)
+        return Response(status_code=204)
+
+    return app
+
+
+@asynccontextmanager
+async def receiving() -> AsyncIterator[Receiver]:
+    port = free_port()
+    receiver = Receiver(f"http://127.0.0.1:{port}")
+    async with _serving(_receiver_app(receiver), port):
+        yield receiver
+
+
+@dataclass
+class Robots:
+    """Loopback fakes of the WeCom and DingTalk robot APIs: the request formats they take,
+    DingTalk's signed URL checked as DingTalk documents it, and error codes on demand."""
+
+    url: str
+    dingtalk_secret: str = "SECfake-dingtalk-robot-secret"
+    answers: dict[str, list[int]] = field(default_factory=dict)  # vendor -> errcodes to answer
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # accepted bodies
+    calls: int = 0
+
+    def signed(self, timestamp: str, sign: str) -> bool:
+        text = f"{timestamp}\n{self.dingtalk_secret}".encode()
+        mac = hmac.new(self.dingtalk_secret.encode(), text, "sha256").digest()
+        return hmac.compare_digest(base64.b64encode(mac).decode(), sign)
+
+    def answer(self, vendor: str, body: dict[str, Any]) -> dict[str, Any]:
+        self.calls += 1
+        queued = self.answers.get(vendor) or [0]
+        code = queued.pop(0) if self.answers.get(vendor) else 0
+        if code == 0:
+            self.messages.setdefault(vendor, []).append(body)
+        return {"errcode": code, "errmsg": "ok" if code == 0 else "fake error"}
+
+
+def _robots_app(robots: Robots) -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/cgi-bin/webhook/send")
+    async def wecom(key: str, request: Request) -> dict[str, Any]:
+        body = await request.json()
+        if key != "wecom-key" or body.get("msgtype") != "markdown":
+            return {"errcode": 93000, "errmsg": "invalid webhook url"}
+        return robots.answer("wecom", body)
+
+    @app.post("/robot/send")
+    async def dingtalk(
+        access_token: str, request: Request, timestamp: str = "", sign: str = ""
+    ) -> dict[str, Any]:
+        body = await request.json()
+        if not robots.signed(timestamp, sign):
+            return {"errcode": 310000, "errmsg": "sign not match"}
+        if body.get("msgtype") != "markdown" or not body["markdown"].get("title"):
+            return {"errcode": 40035, "errmsg": "bad message"}
+        return robots.answer("dingtalk", body)
+
+    return app
+
+
+@asynccontextmanager
+async def robot_fakes() -> AsyncIterator[Robots]:
+    port = free_port()
+    robots = Robots(f"http://127.0.0.1:{port}")
+    async with _serving(_robots_app(robots), port):
+        yield robots
+
+
+@asynccontextmanager
+async def _serving(app: FastAPI, port: int) -> AsyncIterator[None]:
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(10):
+        while not server.started:
+            await asyncio.sleep(0.01)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task

@@ -1,0 +1,32 @@
+"""The notifier's settings, from ``WUYI_NOTIFIER_*`` environment variables."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from wuyi_notifier.domain.retries import RetryPolicy
+
+
+class NotifierSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WUYI_NOTIFIER_")
+
+    webhook_timeout_seconds: float = 10.0
+    retry_base_seconds: float = 10.0
+    retry_cap_seconds: float = 3600.0
+    retry_horizon_seconds: float = 86400.0  # then the delivery is dead-lettered
+    escalation_grace_minutes: int = 60  # after a miss, before the parent grid leader is told
+    send_batch: int = 100
+    dashboard_url: str = ""  # prefixed to the links in robot messages and e-mails
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool | None = None  # None: use STARTTLS when the server offers it
+    smtp_sender: str = "wuyi@localhost"
+    warning_days: int = 3  # the county hears of a phase deadline or batch closing this early
+
+    @property
+    def retry(self) -> RetryPolicy:
+        return RetryPolicy(
+            self.retry_base_seconds, self.retry_cap_seconds, self.retry_horizon_seconds
+        )
