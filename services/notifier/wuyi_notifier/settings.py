@@ -23,6 +23,7 @@ class NotifierSettings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool | None = None  # None: use STARTTLS when the server offers it
     smtp_sender: str = "wuyi@localhost"
+    report_due_minutes: int = 60  # a tenant's default until its county admin sets its own
     warning_days: int = 3  # the county hears of a phase deadline or batch closing this early
 
     @property

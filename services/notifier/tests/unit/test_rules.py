@@ -70,3 +70,16 @@ def test_a_delisting_message_gives_its_reason_in_both_languages():
     )
     assert message.body_zh == "小区1的称号已撤销，原因：辖区内出现病例。"
     assert message.body_en == "The title of 小区1 was withdrawn: a case in its area."
+
+
+def test_the_report_due_window_is_n_minutes_before_each_deadline_in_the_tenants_zone():
+    from wuyi_notifier.domain.report_due import due_windows
+
+    deadlines = {3: "17:00", 2: "18:00"}
+    at = datetime(2026, 3, 10, 8, 30, tzinfo=UTC)  # 16:30 in Asia/Shanghai
+    [window] = due_windows(at, "Asia/Shanghai", deadlines, 60)
+    assert window.level == 3 and str(window.day) == "2026-03-10"
+    assert [w.level for w in due_windows(at, "Asia/Shanghai", deadlines, 90)] == [3, 2]
+    assert due_windows(at, "Asia/Shanghai", deadlines, 0) == []
+    assert due_windows(at + timedelta(minutes=30), "Asia/Shanghai", deadlines, 30) == []
+    assert due_windows(at, "Asia/Urumqi", deadlines, 60) == []  # 14:30 there

@@ -81,3 +81,20 @@ class DeliveryPublic(BaseModel):
     created_at: str
     delivered_at: str | None
     history: list[AttemptPublic]
+
+
+class TenantSettingsChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    report_due_minutes: int = Field(
+        ge=0,
+        le=720,
+        description="minutes before a grid level's deadline that its leaders are reminded;"
+        " 0 turns the reminder off",
+    )
+
+
+class TenantSettingsPublic(BaseModel):
+    report_due_minutes: int
+    deadlines: dict[str, str] = Field(description="grid level → HH:MM, from reporting's settings")
+    timezone: str

@@ -74,6 +74,7 @@ class Reminder:
 
 
 REMINDERS: tuple[Reminder, ...] = (
+    Reminder("report_due", Audience.GRID_LEADER, "grid leaders: report due soon"),
     Reminder("phase_deadline", Audience.COUNTY, "county: phase deadline approaching"),
     Reminder("quota_short", Audience.COUNTY, "county: quota not met (batch closing)"),
 )
@@ -108,5 +109,8 @@ def rules_table() -> str:
     lines = ["| event type | told | why (DOMAIN.md) |", "|---|---|---|"]
     rows: list[Rule | Reminder] = [*RULES, *REMINDERS]
     for rule in rows:
-        lines.append(f"| `{rule.event_type}` | {_WHO[rule.audience]} | {rule.why} |")
+        who = _WHO[rule.audience]
+        if isinstance(rule, Reminder) and rule.audience == Audience.GRID_LEADER:
+            who += ", if the grid has not reported, N minutes before its deadline (N per tenant)"
+        lines.append(f"| `{rule.event_type}` | {who} | {rule.why} |")
     return "\n".join(lines)

@@ -156,6 +156,15 @@ ESCALATION = Template(
 )
 
 
+REPORT_DUE = Template(
+    "日报即将截止",
+    "Daily report due soon",
+    "{grid_name}{date}的日报将于{deadline}截止（还有{minutes}分钟），请及时上报。",
+    "The report of {grid_name} for {date} is due at {deadline} (in {minutes} minutes).",
+    "/#/grids/{grid_id}",
+)
+
+
 PHASE_DEADLINE = Template(
     "阶段截止临近",
     "Phase deadline approaching",
