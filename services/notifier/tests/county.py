@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.stacks import Stack
+from tests.stacks import DAY, Stack
 
 
 async def grids(stack: Stack) -> dict[str, Any]:
     """County > 东安镇 > 幸福社区 (level-2 grid) > 小区1, 小区2 (level-3 grids), replicated in
-    reporting (so grids can report)."""
+    reporting (so grids can report); registered at 08:00 on ``DAY``, so the first day they
+    owe a report is ``DAY``."""
+    stack.move_to(8, 0, DAY)
     county = await stack.created("/registry/v1/entities", {"name": "宁化县", "kind": "county"})
     town = await stack.created(
         "/registry/v1/entities", {"name": "东安镇", "kind": "township", "parent_id": county["id"]}

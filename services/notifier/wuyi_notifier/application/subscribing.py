@@ -11,6 +11,7 @@ from wuyi_notifier.adapters import subscriptions
 from wuyi_notifier.adapters.subscriptions import Subscription
 from wuyi_notifier.bootstrap import Notifier
 from wuyi_notifier.domain.matching import PATTERN
+from wuyi_notifier.domain.sms import phone_number
 
 MANAGERS = frozenset({Role.COUNTY_ADMIN})
 
@@ -59,7 +60,12 @@ _ADDRESS = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 
 
 def _check_target(channel: str, target: str) -> None:
-    if channel == "email":
+    if channel == "sms":
+        if phone_number(target) is None:
+            raise InvalidInput(
+                "target：须为中国内地手机号", "target: must be a mainland mobile number", "target"
+            )
+    elif channel == "email":
         if not _ADDRESS.fullmatch(target):
             raise InvalidInput(
                 "target：须为电子邮件地址", "target: must be an e-mail address", "target"
