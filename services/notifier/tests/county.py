@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from wuyi_reporting.application.missed import sweep_missed
+
 from tests.stacks import DAY, Stack
 
 
@@ -47,3 +49,21 @@ async def grids(stack: Stack) -> dict[str, Any]:
     for key in (g2["id"], *leaves):
         await stack.replicated(key)
     return {"county": county["id"], "town": town["id"], "level2": g2["id"], "level3": leaves}
+
+
+SETTINGS_CHANGED = "cn.wuyi.reporting.settings.changed.v1"
+
+
+async def one_event(stack: Stack) -> str:
+    """The fewest events that produce a delivery: one change of reporting's settings, one HTTP
+    call and one event on the bus through the notifier's policy, with no registry, campaign or
+    application behind it (a subscription to its type gets one delivery). Returns the type."""
+    response = await stack.put("/reporting/v1/settings", {"cycle_days": 1})
+    assert response.status_code == 200, response.text
+    return SETTINGS_CHANGED
+
+
+async def missed(stack: Stack) -> None:
+    """17:01 on ``DAY`` after ``grids``: reporting records both level-3 grids' misses."""
+    stack.move_to(17, 1, DAY)
+    assert await sweep_missed(stack.reporting) == 2

@@ -29,6 +29,7 @@ class Receiver:
     secrets: dict[str, str] = field(default_factory=dict)  # path -> secret
     fail_first: dict[str, int] = field(default_factory=dict)  # path -> failures before 200
     slow: set[str] = field(default_factory=set)
+    slow_seconds: float = 3.0
     calls: list[dict[str, Any]] = field(default_factory=list)
     accepted: dict[str, list[str]] = field(default_factory=dict)  # path -> idempotency keys
 
@@ -48,7 +49,7 @@ def _receiver_app(receiver: Receiver) -> FastAPI:
         key = headers["idempotency-key"]
         receiver.calls.append({"path": path, "verified": ok, "key": key, "body": body})
         if path in receiver.slow:
-            await asyncio.sleep(3)
+            await asyncio.sleep(receiver.slow_seconds)
         if not ok:
             return Response(status_code=401)
         if receiver.fail_first.get(path, 0) > 0:
