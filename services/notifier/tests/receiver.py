@@ -47,7 +47,15 @@ def _receiver_app(receiver: Receiver) -> FastAPI:
         headers = request.headers
         ok = receiver.verified(path, headers["x-wuyi-timestamp"], body, headers["x-wuyi-signature"])
         key = headers["idempotency-key"]
-        receiver.calls.append({"path": path, "verified": ok, "key": key, "body": body})
+        receiver.calls.append(
+            {
+                "path": path,
+                "verified": ok,
+                "key": key,
+                "body": body,
+                "traceparent": headers.get("traceparent"),
+            }
+        )
         if path in receiver.slow:
             await asyncio.sleep(receiver.slow_seconds)
         if not ok:

@@ -51,6 +51,27 @@ async def test_an_event_makes_one_signed_cloudevent_call_the_receiver_verifies(n
     assert call["key"] == f"{cloudevent['id']}:{sub['id']}"
 
 
+async def test_the_call_continues_the_trace_of_the_request_that_caused_the_event(notified):
+    """Issue #10: "traces"; the outgoing call is a span of the causing request's trace."""
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    async with receiving() as receiver:
+        await hook(notified, receiver, "t")
+        changed = await notified.stack.http.put(
+            "/reporting/v1/settings",
+            json={"cycle_days": 2},
+            headers={
+                **notified.stack.auth(),
+                "traceparent": f"00-{trace_id}-00f067aa0ba902b7-01",
+            },
+        )
+        assert changed.status_code == 200, changed.text
+        await notified.settle()
+        assert await notified.send() == 1
+    [call] = receiver.calls
+    _, called_trace, called_span, _ = call["traceparent"].split("-")
+    assert called_trace == trace_id and called_span != "00f067aa0ba902b7"
+
+
 async def test_a_webhook_failing_three_times_then_succeeding_is_accepted_once(notified):
     async with receiving() as receiver:
         await hook(notified, receiver, "flaky")

@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+from opentelemetry.trace import Status, StatusCode
+from wuyi_core import telemetry
 from wuyi_core.db.port import AbstractConnection
 
 from wuyi_notifier import metrics
@@ -97,8 +99,25 @@ async def _attempt(notifier: Notifier, due: Due) -> None:
     if sub is None or not sub.active:
         outcome = webhook.Outcome(False, 0, "subscription removed", final=True)
     else:
-        outcome = await _send(notifier, due, sub)
+        outcome = await _traced_send(notifier, due, sub)
     await _settle(notifier, due, outcome)
+
+
+async def _traced_send(notifier: Notifier, due: Due, sub: Subscription) -> webhook.Outcome:
+    """The outgoing call as a client span in the trace of the event it tells of (the request
+    that caused it, across the bus). Its attributes name the delivery, never the contact."""
+    name = f"notifier.send {due.channel}"
+    with telemetry.span(name, due.envelope.traceparent, telemetry.SpanKind.CLIENT) as span:
+        span.set_attribute("wuyi.notifier.channel", due.channel)
+        span.set_attribute("wuyi.notifier.delivery_id", due.id)
+        span.set_attribute("wuyi.notifier.attempt", due.attempts + 1)
+        span.set_attribute("cloudevents.event_id", due.envelope.id)
+        span.set_attribute("cloudevents.event_type", due.envelope.type)
+        outcome = await _send(notifier, due, sub)
+        span.set_attribute("wuyi.notifier.outcome", "delivered" if outcome.ok else "failed")
+        if not outcome.ok:
+            span.set_status(Status(StatusCode.ERROR, outcome.error or ""))
+        return outcome
 
 
 async def _send(notifier: Notifier, due: Due, sub: Subscription) -> webhook.Outcome:
