@@ -40,6 +40,15 @@ class NotifierSettings(BaseSettings):
     warning_days: int = 3  # the county hears of a phase deadline or batch closing this early
 
     @property
+    def sms_configured(self) -> bool:
+        return bool(
+            self.sms_access_key_id
+            and self.sms_access_key_secret
+            and self.sms_sign_name
+            and self.sms_template_code
+        )
+
+    @property
     def sms_limits(self) -> list[tuple[int, timedelta]]:
         return [
             (self.sms_per_minute, timedelta(minutes=1)),

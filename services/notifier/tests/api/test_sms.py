@@ -11,7 +11,7 @@ from datetime import timedelta
 from wuyi_contracts.envelope import Envelope
 from wuyi_notifier.adapters import deliveries
 from wuyi_notifier.application.sending import send_due
-from wuyi_notifier.bootstrap import Notifier, build_notifier
+from wuyi_notifier.bootstrap import Notifier
 from wuyi_notifier.domain.templates import Message
 from wuyi_reporting.application.missed import sweep_missed
 
@@ -24,17 +24,14 @@ MISSED = "cn.wuyi.reporting.grid_report.missed.v1"
 
 
 async def texting(notified, fake: AliyunSms) -> Notifier:
-    """A sender configured for the fake provider, on the notifier's database and clock."""
-    settings = notified.notifier.settings.model_copy(
-        update={
-            "sms_endpoint": fake.url,
-            "sms_access_key_id": fake.access_key_id,
-            "sms_access_key_secret": fake.access_key_secret,
-            "sms_sign_name": "无疫通知",
-            "sms_template_code": "SMS_154950909",
-        }
-    )
-    return await build_notifier(notified.notifier.db, notified.stack.clock, settings)
+    """The notifier configured for the fake provider (an unconfigured one refuses SMS)."""
+    settings = notified.notifier.settings
+    settings.sms_endpoint = fake.url
+    settings.sms_access_key_id = fake.access_key_id
+    settings.sms_access_key_secret = fake.access_key_secret
+    settings.sms_sign_name = "无疫通知"
+    settings.sms_template_code = "SMS_154950909"
+    return notified.notifier
 
 
 async def subscribe(notified, target: str = f"+86 {PHONE}", types=(MISSED,)) -> dict:
@@ -81,7 +78,6 @@ async def test_a_missed_report_goes_out_as_one_signed_sendsms_per_number_and_min
         assert await send_due(sender) == 0
         notified.stack.move_to(17, 2, DAY)
         assert await send_due(sender) == 1
-        await sender.close()
     assert fake.refused == [] and len(fake.accepted) == 2
     form = fake.accepted[0]
     assert form["PhoneNumbers"] == PHONE and form["SignName"] == "无疫通知"
@@ -102,7 +98,6 @@ async def test_the_number_never_reaches_a_topic_or_the_delivery_log(notified):
         sub = await subscribe(notified, target=PHONE)
         await queue(notified, sub)
         assert await send_due(sender) == 1
-        await sender.close()
     assert len(fake.accepted) == 1
     stores = (
         notified.stack.reporting.store,
@@ -130,7 +125,6 @@ async def test_flow_control_is_retried_and_a_bad_number_or_template_is_given_up(
         await send_due(sender)
         notified.stack.clock.set(notified.stack.clock.now() + timedelta(minutes=2))
         await send_due(sender)
-        await sender.close()
     by_sub = {d["subscription_id"]: d for d in await notified.deliveries()}
     assert by_sub[throttled["id"]]["status"] == "delivered"
     assert by_sub[throttled["id"]]["attempts"] == 2
@@ -148,13 +142,20 @@ async def test_a_wrong_key_secret_is_refused_by_the_fake_and_given_up(notified):
         sender.settings.sms_access_key_secret = "not-the-secret"
         await queue(notified, await subscribe(notified, target=PHONE))
         await send_due(sender)
-        await sender.close()
     assert fake.refused == ["SignatureDoesNotMatch"]
     [delivery] = await notified.deliveries()
     assert delivery["status"] == "dead"
 
 
-async def test_a_target_that_is_not_a_mobile_number_is_422(notified):
+async def test_sms_is_refused_until_configured_and_a_target_must_be_a_mobile_number(notified):
+    body = {"channel": "sms", "target": PHONE, "event_types": ["*"]}
+    unconfigured = await notified.http.post(
+        "/notifier/v1/subscriptions", json=body, headers=notified.auth("county_admin")
+    )
+    assert unconfigured.status_code == 422
+    assert unconfigured.json()["error"]["field"] == "channel"
+    async with aliyun_sms() as fake:
+        await texting(notified, fake)
     response = await notified.http.post(
         "/notifier/v1/subscriptions",
         json={"channel": "sms", "target": "010-12345678", "event_types": ["*"]},

@@ -26,6 +26,12 @@ async def subscribe(
     secret: str | None = None,
 ) -> Subscription:
     require(who, MANAGERS, [])
+    if channel == "sms" and not notifier.settings.sms_configured:
+        raise InvalidInput(
+            "短信通道未配置（WUYI_NOTIFIER_SMS_*）",
+            "channel: SMS is not configured (WUYI_NOTIFIER_SMS_*)",
+            "channel",
+        )
     _check_target(channel, target)
     if secret is not None and channel != "dingtalk":
         raise InvalidInput(
