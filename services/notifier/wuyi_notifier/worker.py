@@ -18,6 +18,7 @@ from wuyi_notifier.adapters import deliveries
 from wuyi_notifier.application.dispatch import notify
 from wuyi_notifier.application.escalation import sweep_escalations
 from wuyi_notifier.application.reminders import sweep_reminders
+from wuyi_notifier.application.report_due import sweep_report_due
 from wuyi_notifier.application.sending import DEAD_LETTERS, send_due
 from wuyi_notifier.bootstrap import Notifier
 
@@ -62,4 +63,5 @@ def worker_loops(notifier: Notifier, bus: AbstractBus, seconds: float = 1.0) -> 
         every("notifier.sender", seconds, partial(send_due, notifier)),
         every("notifier.escalations", 30.0, partial(sweep_escalations, notifier)),
         every("notifier.reminders", 300.0, partial(sweep_reminders, notifier)),
+        every("notifier.report-due", 60.0, partial(sweep_report_due, notifier)),
     ]

@@ -11,7 +11,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from conftest import free_port
-from services.scoring.tests.conftest import advance, build_county, launch
+from services.notifier.tests.county import grids, missed, one_event
 
 
 class Mailbox:
@@ -47,12 +47,13 @@ def smtp_server(notified) -> Iterator[Mailbox]:
         controller.stop()
 
 
-async def email_subscription(notified, to: str) -> dict[str, Any]:
-    body = {
-        "channel": "email",
-        "target": to,
-        "event_types": ["cn.wuyi.scoring.application.awarded.v1"],
-    }
+async def email_subscription(
+    notified,
+    to: str,
+    types: tuple[str, ...] = ("cn.wuyi.scoring.application.awarded.v1",),
+    scope_id: str | None = None,
+) -> dict[str, Any]:
+    body = {"channel": "email", "target": to, "event_types": list(types), "scope_id": scope_id}
     response = await notified.http.post(
         "/notifier/v1/subscriptions", json=body, headers=notified.auth("county_admin")
     )
@@ -60,25 +61,27 @@ async def email_subscription(notified, to: str) -> dict[str, Any]:
     return dict(response.json())
 
 
-async def award(notified) -> None:
-    county = await build_county(notified.stack, compounds=1)
-    campaign = await launch(notified.stack)
-    await advance(notified.stack, campaign, county["compounds"][0], county["town"])
-    await notified.settle()
+MISSED = ("cn.wuyi.reporting.grid_report.missed.v1",)
 
 
-async def test_an_award_sends_one_email_in_chinese_first_that_the_server_receives(notified):
+async def test_a_missed_report_sends_one_email_in_chinese_first_that_the_server_receives(
+    notified,
+):
+    """One grid's miss (the award's e-mail is test_award_everywhere's)."""
     with smtp_server(notified) as mailbox:
-        await email_subscription(notified, "office@county.example.cn")
-        await award(notified)
+        county = await grids(notified.stack)
+        grid = county["level3"][0]
+        await email_subscription(notified, "office@county.example.cn", MISSED, grid)
+        await missed(notified.stack)
+        await notified.settle()
         assert await notified.send() == 1
         assert await notified.send() == 0
     [mail] = mailbox.received
-    assert mail["Subject"] == "【无疫】授予称号 / Title awarded"
+    assert mail["Subject"] == "【无疫】日报逾期未报 / Daily report overdue"
     assert mail["To"] == "office@county.example.cn"
     text = mail.get_content()
-    assert text.index("被授予“无疫小区”称号") < text.index("was awarded the title")
-    assert "https://wuyi.example.cn/#/honor-list/" in text
+    assert text.index("小区1网格2026-03-10的日报逾期未报") < text.index("is overdue")
+    assert f"https://wuyi.example.cn/#/grids/{grid}" in text
     [delivery] = [d for d in await notified.deliveries() if d["channel"] == "email"]
     assert delivery["status"] == "delivered" and delivery["recipient"] == "of***cn"
 
@@ -86,8 +89,9 @@ async def test_an_award_sends_one_email_in_chinese_first_that_the_server_receive
 async def test_a_refused_address_is_given_up_at_once(notified):
     """SMTP 5xx is permanent: retrying cannot help."""
     with smtp_server(notified) as mailbox:
-        await email_subscription(notified, "nobody@county.example.cn")
-        await award(notified)
+        types = (await one_event(notified.stack),)
+        await email_subscription(notified, "nobody@county.example.cn", types)
+        await notified.settle()
         await notified.send()
     assert mailbox.received == []
     [dead] = await notified.deliveries(status="dead")

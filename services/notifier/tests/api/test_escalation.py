@@ -10,26 +10,25 @@ from wuyi_notifier.application.escalation import sweep_escalations
 from wuyi_notifier.bootstrap import build_notifier
 from wuyi_reporting.application.missed import sweep_missed
 
-from services.scoring.tests.conftest import build_county
+from services.notifier.tests.county import grids
 
 OVERDUE, ESCALATED = "日报逾期未报", "下级网格日报逾期"
 
 
 async def missed_today(notified) -> tuple[str, str]:
-    """The county of ``build_county`` at 17:01: one compound grid has not reported."""
-    await build_county(notified.stack, compounds=1)
+    """The grids of ``grids`` at 17:01: no level-3 grid has reported; returns one of them and
+    its parent (level-2) grid."""
+    county = await grids(notified.stack)
     await notified.settle()
-    async with notified.notifier.db.read() as conn:
-        grid = await conn.fetchrow("SELECT id, parent_grid_id FROM registry_grids WHERE level = 3")
-    assert grid is not None
     notified.stack.move_to(17, 1)
-    assert await sweep_missed(notified.stack.reporting) > 0
+    assert await sweep_missed(notified.stack.reporting) == 2
     await notified.settle()
-    return grid["id"], grid["parent_grid_id"]
+    return county["level3"][0], county["level2"]
 
 
-def today(items: list[dict], title: str, day: str) -> list[dict]:
-    return [i for i in items if i["title_zh"] == title and day in i["body_zh"]]
+def today(items: list[dict], title: str, day: str, grid: str = "小区1网格") -> list[dict]:
+    """Items of ``title`` about ``grid``'s report of ``day``."""
+    return [i for i in items if i["title_zh"] == title and f"{grid}{day}" in i["body_zh"]]
 
 
 async def test_the_grid_leader_is_told_when_the_report_is_missed(notified):
@@ -52,7 +51,9 @@ async def test_a_worker_down_over_the_grace_period_escalates_once_when_back(noti
     assert sum(told) > 0
     assert await sweep_escalations(restarted) == 0
     day = str(notified.stack.day)
-    assert len(today(await notified.inbox("grid_member", parent), ESCALATED, day)) == 1
+    items = await notified.inbox("grid_member", parent)
+    assert len(today(items, ESCALATED, day)) == 1
+    assert len(today(items, ESCALATED, day, "小区2网格")) == 1  # its sibling's, apart
 
 
 async def test_no_escalation_before_the_grace_period_ends(notified):

@@ -9,13 +9,21 @@ from wuyi_contracts.envelope import Envelope
 from wuyi_notifier.adapters import deliveries
 from wuyi_notifier.domain.templates import Message
 
+from services.notifier.tests.county import grids, missed
 from services.notifier.tests.receiver import robot_fakes
-from services.scoring.tests.conftest import advance, build_county, launch
 
 AWARDS = ["cn.wuyi.scoring.application.awarded.v1"]
+MISSED = ["cn.wuyi.reporting.grid_report.missed.v1"]
 
 
-async def robot(notified, robots, vendor: str, types=AWARDS, secret: str | None = None) -> dict:
+async def robot(
+    notified,
+    robots,
+    vendor: str,
+    types=AWARDS,
+    secret: str | None = None,
+    scope_id: str | None = None,
+) -> dict:
     if vendor == "wecom":
         target = f"{robots.url}/cgi-bin/webhook/send?key=wecom-key"
     else:
@@ -24,29 +32,36 @@ async def robot(notified, robots, vendor: str, types=AWARDS, secret: str | None 
     extra = {"secret": secret} if secret else {}
     response = await notified.http.post(
         "/notifier/v1/subscriptions",
-        json={"channel": vendor, "target": target, "event_types": types, **extra},
+        json={
+            "channel": vendor,
+            "target": target,
+            "event_types": types,
+            "scope_id": scope_id,
+            **extra,
+        },
         headers=notified.auth("county_admin"),
     )
     assert response.status_code == 201, response.text
     return dict(response.json())
 
 
-async def test_an_award_makes_one_wecom_and_one_signed_dingtalk_markdown_message(notified):
+async def test_a_miss_makes_one_wecom_and_one_signed_dingtalk_markdown_message(notified):
+    """One grid's miss (the award's robot calls are test_award_everywhere's)."""
     async with robot_fakes() as robots:
-        await robot(notified, robots, "wecom")
-        await robot(notified, robots, "dingtalk")
-        county = await build_county(notified.stack, compounds=1)
-        campaign = await launch(notified.stack)
-        await advance(notified.stack, campaign, county["compounds"][0], county["town"])
+        county = await grids(notified.stack)
+        grid = county["level3"][0]
+        await robot(notified, robots, "wecom", MISSED, scope_id=grid)
+        await robot(notified, robots, "dingtalk", MISSED, scope_id=grid)
+        await missed(notified.stack)
         await notified.settle()
         assert await notified.send() == 2
         assert await notified.send() == 0
     [wecom] = robots.messages["wecom"]
-    assert wecom["markdown"]["content"].startswith("### 授予称号\n")
-    assert "(/#/honor-list/" in wecom["markdown"]["content"]
+    assert wecom["markdown"]["content"].startswith("### 日报逾期未报\n")
+    assert f"(/#/grids/{grid})" in wecom["markdown"]["content"]
     [dingtalk] = robots.messages["dingtalk"]  # the fake accepts only a valid signature
-    assert dingtalk["markdown"]["title"] == "授予称号"
-    assert "Title awarded" in dingtalk["markdown"]["text"]
+    assert dingtalk["markdown"]["title"] == "日报逾期未报"
+    assert "Daily report overdue" in dingtalk["markdown"]["text"]
 
 
 async def queue(notified, sub: dict, n: int) -> None:

@@ -9,21 +9,20 @@ from datetime import timedelta
 from wuyi_notifier.application.sending import DEAD_LETTERS
 from wuyi_notifier.worker import consumers
 
+from services.notifier.tests.county import SETTINGS_CHANGED, grids, missed, one_event
 from services.notifier.tests.receiver import receiving
-from services.scoring.tests.conftest import advance, build_county, launch
 
-AWARDS = ["cn.wuyi.scoring.application.awarded.v1"]
+# The channel's behaviour does not depend on which event it carries: one event is enough (the
+# award's whole path to every channel is test_award_everywhere's).
+TYPES = [SETTINGS_CHANGED]
 
 
-async def award(notified) -> dict:
-    county = await build_county(notified.stack, compounds=1)
-    campaign = await launch(notified.stack)
-    await advance(notified.stack, campaign, county["compounds"][0], county["town"])
+async def event(notified) -> None:
+    await one_event(notified.stack)
     await notified.settle()
-    return county
 
 
-async def hook(notified, receiver, path: str, types=AWARDS, **more) -> dict:
+async def hook(notified, receiver, path: str, types=TYPES, **more) -> dict:
     sub = await notified.subscribe(f"{receiver.url}/{path}", types, **more)
     receiver.secrets[path] = sub["secret"]
     return sub
@@ -38,25 +37,46 @@ async def retry_until_settled(notified, rounds: int = 20) -> None:
         notified.stack.clock.set(notified.stack.clock.now() + timedelta(seconds=61))
 
 
-async def test_an_award_makes_one_signed_cloudevent_call_the_receiver_verifies(notified):
+async def test_an_event_makes_one_signed_cloudevent_call_the_receiver_verifies(notified):
     async with receiving() as receiver:
         sub = await hook(notified, receiver, "a")
-        county = await award(notified)
+        await event(notified)
         assert await notified.send() == 1
         assert await notified.send() == 0
     [call] = receiver.calls
     assert call["verified"]
-    event = json.loads(call["body"])
-    assert event["specversion"] == "1.0" and event["type"] == AWARDS[0]
-    assert event["data"]["entity_id"] == county["compounds"][0]
-    assert call["key"] == f"{event['id']}:{sub['id']}"
+    cloudevent = json.loads(call["body"])
+    assert cloudevent["specversion"] == "1.0" and cloudevent["type"] == TYPES[0]
+    assert cloudevent["data"]["cycle_days"] == 1
+    assert call["key"] == f"{cloudevent['id']}:{sub['id']}"
+
+
+async def test_the_call_continues_the_trace_of_the_request_that_caused_the_event(notified):
+    """Issue #10: "traces"; the outgoing call is a span of the causing request's trace."""
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    async with receiving() as receiver:
+        await hook(notified, receiver, "t")
+        changed = await notified.stack.http.put(
+            "/reporting/v1/settings",
+            json={"cycle_days": 2},
+            headers={
+                **notified.stack.auth(),
+                "traceparent": f"00-{trace_id}-00f067aa0ba902b7-01",
+            },
+        )
+        assert changed.status_code == 200, changed.text
+        await notified.settle()
+        assert await notified.send() == 1
+    [call] = receiver.calls
+    _, called_trace, called_span, _ = call["traceparent"].split("-")
+    assert called_trace == trace_id and called_span != "00f067aa0ba902b7"
 
 
 async def test_a_webhook_failing_three_times_then_succeeding_is_accepted_once(notified):
     async with receiving() as receiver:
         await hook(notified, receiver, "flaky")
         receiver.fail_first["flaky"] = 3
-        await award(notified)
+        await event(notified)
         await retry_until_settled(notified)
     assert len(receiver.calls) == 4
     assert len({c["key"] for c in receiver.calls}) == 1  # one idempotency key for all attempts
@@ -72,7 +92,7 @@ async def test_a_webhook_that_always_fails_is_dead_lettered_while_others_go_on(n
         await hook(notified, receiver, "down")
         good = await hook(notified, receiver, "up")
         receiver.fail_first["down"] = 10**6
-        await award(notified)
+        await event(notified)
         await retry_until_settled(notified)
     dead = await notified.deliveries(status="dead")
     assert len(dead) == 1 and dead[0]["last_error"].startswith("HTTP 503")
@@ -88,7 +108,7 @@ async def test_a_replayed_dead_letter_is_sent_again(notified):
     async with receiving() as receiver:
         await hook(notified, receiver, "late")
         receiver.fail_first["late"] = 10**6
-        await award(notified)
+        await event(notified)
         await retry_until_settled(notified)
         receiver.fail_first["late"] = 0  # the receiver is fixed
         runner = next(r for r in consumers(notified.notifier, None) if r.name == DEAD_LETTERS)
@@ -99,16 +119,18 @@ async def test_a_replayed_dead_letter_is_sent_again(notified):
 
 
 async def test_a_slow_receiver_does_not_hold_up_other_deliveries(notified):
+    notified.notifier.settings.webhook_timeout_seconds = 0.3
     async with receiving() as receiver:
         await hook(notified, receiver, "slow")
         await hook(notified, receiver, "fast")
         receiver.slow.add("slow")
-        await award(notified)
+        receiver.slow_seconds = 1.0
+        await event(notified)
         started = time.perf_counter()
         assert await notified.send() == 2
         took = time.perf_counter() - started
         accepted = list(receiver.accepted)
-    assert took < 2.9  # the slow receiver sleeps 3 s; its call times out after 2 s
+    assert took < 0.9  # the slow receiver sleeps 1 s; its call times out after 0.3 s
     assert accepted == ["fast"]
     [slow] = await notified.deliveries(status="pending")
     assert "Timeout" in slow["last_error"]
@@ -116,14 +138,13 @@ async def test_a_slow_receiver_does_not_hold_up_other_deliveries(notified):
 
 async def test_a_subscription_scoped_elsewhere_receives_nothing(notified):
     async with receiving() as receiver:
-        county = await build_county(notified.stack, compounds=1)
-        await hook(notified, receiver, "x", ["cn.wuyi.scoring.*"], scope_id=county["community"])
-        await hook(notified, receiver, "y", ["cn.wuyi.scoring.*"], scope_id="elsewhere")
-        campaign = await launch(notified.stack)
-        await advance(notified.stack, campaign, county["compounds"][0], county["town"])
+        county = await grids(notified.stack)
+        await hook(notified, receiver, "x", ["cn.wuyi.reporting.*"], scope_id=county["town"])
+        await hook(notified, receiver, "y", ["cn.wuyi.reporting.*"], scope_id="elsewhere")
+        await missed(notified.stack)
         await notified.settle()
         await notified.send()
-    assert {c["path"] for c in receiver.calls} == {"x"}
+    assert [c["path"] for c in receiver.calls] == ["x", "x"]  # both grids' misses
 
 
 async def test_only_the_county_admin_manages_subscriptions(notified):

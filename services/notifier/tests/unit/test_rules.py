@@ -70,3 +70,49 @@ def test_a_delisting_message_gives_its_reason_in_both_languages():
     )
     assert message.body_zh == "小区1的称号已撤销，原因：辖区内出现病例。"
     assert message.body_en == "The title of 小区1 was withdrawn: a case in its area."
+
+
+def test_the_report_due_window_is_n_minutes_before_each_deadline_in_the_tenants_zone():
+    from wuyi_notifier.domain.report_due import due_windows
+
+    deadlines = {3: "17:00", 2: "18:00"}
+    at = datetime(2026, 3, 10, 8, 30, tzinfo=UTC)  # 16:30 in Asia/Shanghai
+    [window] = due_windows(at, "Asia/Shanghai", deadlines, 60)
+    assert window.level == 3 and str(window.day) == "2026-03-10"
+    assert [w.level for w in due_windows(at, "Asia/Shanghai", deadlines, 90)] == [3, 2]
+    assert due_windows(at, "Asia/Shanghai", deadlines, 0) == []
+    assert due_windows(at + timedelta(minutes=30), "Asia/Shanghai", deadlines, 30) == []
+    assert due_windows(at, "Asia/Urumqi", deadlines, 60) == []  # 14:30 there
+
+
+def test_sms_parameters_are_percent_encoded_per_rfc_3986_as_alibaba_documents():
+    """Alibaba's signature method: "空格( )编码成%20,而不是加号(+)", ``*`` as %2A, ``~`` kept."""
+    from wuyi_notifier.domain.sms import canonicalized, percent_encode, string_to_sign
+
+    assert percent_encode("a b*c~/") == "a%20b%2Ac~%2F"
+    assert percent_encode("阿里") == "%E9%98%BF%E9%87%8C"
+    assert canonicalized({"b": "2", "a": "1 1"}) == "a=1%201&b=2"
+    assert string_to_sign("POST", {"a": "1"}) == "POST&%2F&a%3D1"
+
+
+def test_a_number_gets_one_sms_a_minute_five_an_hour_ten_a_day():
+    """Alibaba's default flow control per number: "1条/分钟，5条/小时，10条/天"."""
+    from wuyi_notifier.domain.sms import free_at
+
+    limits = [(1, timedelta(minutes=1)), (5, timedelta(hours=1)), (10, timedelta(days=1))]
+    now = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    assert free_at([], now, limits) is None
+    assert free_at([now - timedelta(seconds=30)], now, limits) == now + timedelta(seconds=30)
+    hour = [now - timedelta(minutes=m) for m in (50, 40, 30, 20, 10)]
+    assert free_at(hour, now, limits) == now + timedelta(minutes=10)
+    assert free_at(hour[1:], now, limits) is None
+
+
+def test_sms_codes_that_pass_with_time_are_retried_the_rest_given_up():
+    from wuyi_notifier.domain.sms import gives_up, phone_number
+
+    assert not gives_up("isv.BUSINESS_LIMIT_CONTROL") and not gives_up("isp.SYSTEM_ERROR")
+    assert gives_up("isv.MOBILE_NUMBER_ILLEGAL") and gives_up("SignatureDoesNotMatch")
+    assert not gives_up("an.unknown.code")  # retried until the horizon
+    assert phone_number("+86 138-0013-8000") == "13800138000"
+    assert phone_number("010-12345678") is None

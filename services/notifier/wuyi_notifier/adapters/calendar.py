@@ -10,6 +10,7 @@ from wuyi_contracts.envelope import Envelope
 from wuyi_core.db.port import AbstractConnection, Row
 
 DEFAULT_ZONE = "Asia/Shanghai"
+DEFAULT_DEADLINES = {3: "17:00", 2: "18:00"}  # reporting's ReportingSettings defaults
 
 
 async def record_campaign(conn: AbstractConnection, envelope: Envelope) -> None:
@@ -39,6 +40,18 @@ async def record_batch(conn: AbstractConnection, envelope: Envelope) -> None:
 
 
 async def record_zone(conn: AbstractConnection, envelope: Envelope) -> None:
+    """Reporting's settings: the time zone, and the deadline of each grid level."""
+    d = envelope.data
+    await conn.execute(
+        "INSERT INTO tenant_deadlines (tenant, level3_deadline, level2_deadline, version)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (tenant) DO UPDATE SET"
+        " level3_deadline = excluded.level3_deadline, level2_deadline = excluded.level2_deadline,"
+        " version = excluded.version WHERE excluded.version > tenant_deadlines.version",
+        envelope.tenant,
+        d["level3_deadline"],
+        d["level2_deadline"],
+        envelope.streamversion or 0,
+    )
     await conn.execute(
         "INSERT INTO tenant_zones (tenant, timezone, version) VALUES ($1, $2, $3)"
         " ON CONFLICT (tenant) DO UPDATE SET timezone = excluded.timezone,"
@@ -52,6 +65,14 @@ async def record_zone(conn: AbstractConnection, envelope: Envelope) -> None:
 async def zone(conn: AbstractConnection, tenant: str) -> str:
     value = await conn.fetchval("SELECT timezone FROM tenant_zones WHERE tenant = $1", tenant)
     return str(value or DEFAULT_ZONE)
+
+
+async def deadlines(conn: AbstractConnection, tenant: str) -> dict[int, str]:
+    """The report deadline (HH:MM, local) per grid level; reporting's defaults until changed."""
+    row = await conn.fetchrow("SELECT * FROM tenant_deadlines WHERE tenant = $1", tenant)
+    if row is None:
+        return dict(DEFAULT_DEADLINES)
+    return {3: str(row["level3_deadline"]), 2: str(row["level2_deadline"])}
 
 
 async def campaigns(conn: AbstractConnection) -> list[Row]:

@@ -116,6 +116,22 @@ async def recent_attempts(
     return [datetime.fromisoformat(row["at"]) for row in rows]
 
 
+async def sms_accepted_for(
+    conn: AbstractConnection, subscription_id: str, since: datetime
+) -> tuple[str, list[datetime]]:
+    """The number a subscription texts, and when the provider accepted a message to that
+    number (through any subscription) since ``since``, oldest first."""
+    target = await conn.fetchval("SELECT target FROM subscriptions WHERE id = $1", subscription_id)
+    rows = await conn.fetch(
+        "SELECT a.at FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id"
+        " JOIN subscriptions s ON s.id = d.subscription_id WHERE d.channel = 'sms'"
+        " AND a.status = 'delivered' AND s.target = $1 AND a.at > $2 ORDER BY a.at",
+        target,
+        since.isoformat(),
+    )
+    return str(target or ""), [datetime.fromisoformat(row["at"]) for row in rows]
+
+
 async def attempted(
     conn: AbstractConnection,
     due: Due,

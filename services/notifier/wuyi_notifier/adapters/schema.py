@@ -13,6 +13,9 @@
 - ``campaigns`` / ``batches`` / ``tenant_zones``: phase deadlines, batch closings and quotas,
   and the tenant's time zone, for the county's reminders; ``reminders`` keeps each reminder
   sent, by its key, so it is sent once.
+- ``tenant_deadlines``: the report deadlines per grid level, as reporting published them, and
+  ``tenant_settings``: the notifier's own per-tenant settings (minutes before a deadline the
+  "report due" reminder goes out), set by the county admin.
 """
 
 from __future__ import annotations
@@ -63,4 +66,11 @@ DDL = [
         tenant TEXT PRIMARY KEY, timezone TEXT NOT NULL, version BIGINT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS reminders (
         key TEXT PRIMARY KEY, tenant TEXT NOT NULL, sent_at TEXT NOT NULL)""",
+    # apart from tenant_zones: tables made before cannot gain columns portably
+    """CREATE TABLE IF NOT EXISTS tenant_deadlines (
+        tenant TEXT PRIMARY KEY, level3_deadline TEXT NOT NULL, level2_deadline TEXT NOT NULL,
+        version BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS tenant_settings (
+        tenant TEXT PRIMARY KEY, report_due_minutes INTEGER NOT NULL, updated_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
 ]

@@ -2,7 +2,8 @@
 
 Headers: ``Idempotency-Key`` (the same on every attempt of one delivery, so a receiver settles
 a retry after a crash between its answer and our record), ``X-Wuyi-Timestamp`` (Unix seconds)
-and ``X-Wuyi-Signature`` (``v1=`` HMAC-SHA256 of ``timestamp + "." + body``).
+and ``X-Wuyi-Signature`` (``v1=`` HMAC-SHA256 of ``timestamp + "." + body``); ``traceparent``
+(W3C) when the call is traced, so a receiver can continue the trace.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 from wuyi_contracts.envelope import SPEC_VERSION, Envelope
+from wuyi_core import telemetry
 
 from wuyi_notifier.domain.signing import signature
 
@@ -51,6 +53,9 @@ async def post(
         "X-Wuyi-Signature": signature(secret, timestamp, body),
         "X-Wuyi-Event-Type": envelope.type,
     }
+    parent = telemetry.traceparent()
+    if parent:
+        headers["traceparent"] = parent
     started = time.perf_counter()
     try:
         response = await http.post(url, content=body, headers=headers, timeout=timeout)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Channel = Literal["webhook", "wecom", "dingtalk", "email"]
+Channel = Literal["webhook", "wecom", "dingtalk", "email", "sms"]
 
 
 class InboxItemPublic(BaseModel):
@@ -26,12 +26,13 @@ class SubscriptionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     channel: Channel = Field(
-        description="webhook, wecom (企业微信) or dingtalk (钉钉) robot, email"
+        description="webhook, wecom (企业微信) or dingtalk (钉钉) robot, email, sms (短信)"
     )
     target: str = Field(
         min_length=3,
         max_length=2000,
-        description="the receiver's or robot's URL, or an e-mail address; stays in the notifier",
+        description="the receiver's or robot's URL, an e-mail address or a mobile number;"
+        " stays in the notifier",
     )
     event_types: list[str] = Field(
         min_length=1, max_length=50, description="CloudEvents types, `*` as a wildcard"
@@ -81,3 +82,20 @@ class DeliveryPublic(BaseModel):
     created_at: str
     delivered_at: str | None
     history: list[AttemptPublic]
+
+
+class TenantSettingsChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    report_due_minutes: int = Field(
+        ge=0,
+        le=720,
+        description="minutes before a grid level's deadline that its leaders are reminded;"
+        " 0 turns the reminder off",
+    )
+
+
+class TenantSettingsPublic(BaseModel):
+    report_due_minutes: int
+    deadlines: dict[str, str] = Field(description="grid level → HH:MM, from reporting's settings")
+    timezone: str

@@ -70,9 +70,24 @@ async def _remind(
     template: Template,
     facts: dict[str, Any],
 ) -> int:
+    _, county = await calendar.townships_and_county(conn, facts["tenant"])
+    if county is None:
+        return 0
+    return await remind(notifier, conn, key, template, facts, ("county_evaluator", county))
+
+
+async def remind(
+    notifier: Notifier,
+    conn: AbstractConnection,
+    key: str,
+    template: Template,
+    facts: dict[str, Any],
+    box: tuple[str, str],
+) -> int:
+    """File the reminder in the mailbox ``box`` (role, scope) unless its key was claimed before;
+    the claim, the item and its delivery record commit together. Returns 1 if sent."""
     tenant, now = facts["tenant"], notifier.clock.now()
-    _, county = await calendar.townships_and_county(conn, tenant)
-    if county is None or not await calendar.remembered(conn, key, tenant, now):
+    if not await calendar.remembered(conn, key, tenant, now):
         return 0
     kind = key.split(":")[0]
     envelope = Envelope(
@@ -85,12 +100,8 @@ async def _remind(
         data={"key": key},
     )
     message = render(template, facts)
-    await inbox.put(
-        conn, tenant, "county_evaluator", county, envelope.id, envelope.type, message, now
-    )
-    await deliveries.record(
-        conn, envelope, f"county_evaluator@{county}", "inbox", now, delivered=True
-    )
+    await inbox.put(conn, tenant, *box, envelope.id, envelope.type, message, now)
+    await deliveries.record(conn, envelope, "@".join(box), "inbox", now, delivered=True)
     return 1
 
 

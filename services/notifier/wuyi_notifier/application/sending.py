@@ -16,14 +16,17 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+from opentelemetry.trace import Status, StatusCode
+from wuyi_core import telemetry
 from wuyi_core.db.port import AbstractConnection
 
 from wuyi_notifier import metrics
-from wuyi_notifier.adapters import deliveries, email, robots, subscriptions, webhook
+from wuyi_notifier.adapters import deliveries, email, robots, sms, subscriptions, webhook
 from wuyi_notifier.adapters.deliveries import CLAIM_LOCK, Due
 from wuyi_notifier.adapters.subscriptions import Subscription
 from wuyi_notifier.bootstrap import Notifier
 from wuyi_notifier.domain.robots import RATE_PER_MINUTE
+from wuyi_notifier.domain.sms import free_at, phone_number
 from wuyi_notifier.domain.templates import message_for
 
 DEAD_LETTERS = "notifier.deliveries"
@@ -38,6 +41,7 @@ async def send_due(notifier: Notifier) -> int:
     async with notifier.db.transaction(lock=CLAIM_LOCK) as conn:
         claimed = await deliveries.claim_due(conn, now, lease, notifier.settings.send_batch)
         claimed = await _within_rate(conn, claimed, now)
+        claimed = await _within_sms_limits(conn, claimed, now, notifier)
     await asyncio.gather(*(_attempt(notifier, due) for due in claimed))
     return len(claimed)
 
@@ -62,14 +66,58 @@ async def _within_rate(conn: AbstractConnection, claimed: list[Due], now: dateti
     return kept
 
 
+async def _within_sms_limits(
+    conn: AbstractConnection, claimed: list[Due], now: datetime, notifier: Notifier
+) -> list[Due]:
+    """Keep each number within its per-minute, hour and day limits; queue the rest for when
+    the first window frees (no attempt counted). Two workers may each send one within the
+    same moment: the provider's own flow control (isv.BUSINESS_LIMIT_CONTROL) is retried."""
+    limits = notifier.settings.sms_limits
+    day = max(window for _, window in limits)
+    kept: list[Due] = []
+    sent: dict[str, list[datetime]] = {}
+    for due in claimed:
+        if due.channel != "sms":
+            kept.append(due)
+            continue
+        number, times = await deliveries.sms_accepted_for(
+            conn, due.subscription_id or "", now - day
+        )
+        accepted = sent.setdefault(number, times)
+        later = free_at(accepted, now, limits)
+        if later is None:
+            accepted.append(now)
+            kept.append(due)
+        else:
+            await deliveries.defer(conn, due.id, later)
+    return kept
+
+
 async def _attempt(notifier: Notifier, due: Due) -> None:
     async with notifier.db.read() as conn:
         sub = await subscriptions.get(conn, due.subscription_id or "")
     if sub is None or not sub.active:
         outcome = webhook.Outcome(False, 0, "subscription removed", final=True)
     else:
-        outcome = await _send(notifier, due, sub)
+        outcome = await _traced_send(notifier, due, sub)
     await _settle(notifier, due, outcome)
+
+
+async def _traced_send(notifier: Notifier, due: Due, sub: Subscription) -> webhook.Outcome:
+    """The outgoing call as a client span in the trace of the event it tells of (the request
+    that caused it, across the bus). Its attributes name the delivery, never the contact."""
+    name = f"notifier.send {due.channel}"
+    with telemetry.span(name, due.envelope.traceparent, telemetry.SpanKind.CLIENT) as span:
+        span.set_attribute("wuyi.notifier.channel", due.channel)
+        span.set_attribute("wuyi.notifier.delivery_id", due.id)
+        span.set_attribute("wuyi.notifier.attempt", due.attempts + 1)
+        span.set_attribute("cloudevents.event_id", due.envelope.id)
+        span.set_attribute("cloudevents.event_type", due.envelope.type)
+        outcome = await _send(notifier, due, sub)
+        span.set_attribute("wuyi.notifier.outcome", "delivered" if outcome.ok else "failed")
+        if not outcome.ok:
+            span.set_status(Status(StatusCode.ERROR, outcome.error or ""))
+        return outcome
 
 
 async def _send(notifier: Notifier, due: Due, sub: Subscription) -> webhook.Outcome:
@@ -81,6 +129,9 @@ async def _send(notifier: Notifier, due: Due, sub: Subscription) -> webhook.Outc
             notifier.http(), sub.target, sub.secret, due.envelope, key, stamp, timeout
         )
     message = due.message or message_for(due.envelope.type, {"subject": due.envelope.subject})
+    if due.channel == "sms":
+        phone = phone_number(sub.target) or sub.target
+        return await sms.send(notifier.http(), notifier.settings, phone, message, due.id, now)
     if due.channel == "email":
         mail = email.compose(message, sub.target, f"{due.envelope.id}.{sub.id}", notifier.settings)
         return await email.send(mail, notifier.settings)

@@ -11,6 +11,7 @@ from wuyi_notifier.adapters import subscriptions
 from wuyi_notifier.adapters.subscriptions import Subscription
 from wuyi_notifier.bootstrap import Notifier
 from wuyi_notifier.domain.matching import PATTERN
+from wuyi_notifier.domain.sms import phone_number
 
 MANAGERS = frozenset({Role.COUNTY_ADMIN})
 
@@ -25,6 +26,12 @@ async def subscribe(
     secret: str | None = None,
 ) -> Subscription:
     require(who, MANAGERS, [])
+    if channel == "sms" and not notifier.settings.sms_configured:
+        raise InvalidInput(
+            "短信通道未配置（WUYI_NOTIFIER_SMS_*）",
+            "channel: SMS is not configured (WUYI_NOTIFIER_SMS_*)",
+            "channel",
+        )
     _check_target(channel, target)
     if secret is not None and channel != "dingtalk":
         raise InvalidInput(
@@ -59,7 +66,12 @@ _ADDRESS = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 
 
 def _check_target(channel: str, target: str) -> None:
-    if channel == "email":
+    if channel == "sms":
+        if phone_number(target) is None:
+            raise InvalidInput(
+                "target：须为中国内地手机号", "target: must be a mainland mobile number", "target"
+            )
+    elif channel == "email":
         if not _ADDRESS.fullmatch(target):
             raise InvalidInput(
                 "target：须为电子邮件地址", "target: must be an e-mail address", "target"

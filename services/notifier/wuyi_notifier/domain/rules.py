@@ -40,12 +40,14 @@ RULES: tuple[Rule, ...] = (
     Rule(scoring.TownshipApproved, Audience.ENTITY_ADMIN, "applicant: review results"),
     Rule(scoring.ApplicationRecommended, Audience.ENTITY_ADMIN, "applicant: review results"),
     Rule(scoring.ApplicationRejected, Audience.ENTITY_ADMIN, "applicant: review results"),
+    Rule(scoring.ApplicationSentBack, Audience.ENTITY_ADMIN, "applicant: send-back for rework"),
     Rule(scoring.ObjectionRuled, Audience.ENTITY_ADMIN, "applicant: review results"),
     Rule(scoring.RectificationOrdered, Audience.ENTITY_ADMIN, "applicant: rectification"),
     Rule(scoring.TitleAwarded, Audience.ENTITY_ADMIN, "applicant: award"),
     Rule(scoring.TitleDelisted, Audience.ENTITY_ADMIN, "applicant: delisting with reason"),
     Rule(scoring.ApplicationSubmitted, Audience.REVIEWERS, "reviewers: new application"),
     Rule(scoring.ObjectionFiled, Audience.REVIEWERS, "reviewers: objection filed"),
+    Rule(scoring.ApplicationRectified, Audience.REVIEWERS, "reviewers: rectification recorded"),
     Rule(reporting.GridReportMissed, Audience.GRID_LEADER, "grid leaders: report overdue"),
     Rule(
         reporting.GridReportMissed,
@@ -72,6 +74,7 @@ class Reminder:
 
 
 REMINDERS: tuple[Reminder, ...] = (
+    Reminder("report_due", Audience.GRID_LEADER, "grid leaders: report due soon"),
     Reminder("phase_deadline", Audience.COUNTY, "county: phase deadline approaching"),
     Reminder("quota_short", Audience.COUNTY, "county: quota not met (batch closing)"),
 )
@@ -106,5 +109,8 @@ def rules_table() -> str:
     lines = ["| event type | told | why (DOMAIN.md) |", "|---|---|---|"]
     rows: list[Rule | Reminder] = [*RULES, *REMINDERS]
     for rule in rows:
-        lines.append(f"| `{rule.event_type}` | {_WHO[rule.audience]} | {rule.why} |")
+        who = _WHO[rule.audience]
+        if isinstance(rule, Reminder) and rule.audience == Audience.GRID_LEADER:
+            who += ", if the grid has not reported, N minutes before its deadline (N per tenant)"
+        lines.append(f"| `{rule.event_type}` | {who} | {rule.why} |")
     return "\n".join(lines)

@@ -25,8 +25,10 @@ DELIST_REASONS = {
 REJECT_STAGES = {
     "township_review": ("乡镇审核", "township review"),
     "county_evaluation": ("县级评估", "county evaluation"),
+    "recommendation": ("乡镇推荐", "township recommendation"),
     "public_notice": ("公示", "public notice"),
 }
+OTHER_STAGE = ("审核", "review")  # a stage of a campaign's own chain: its key is not words
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,25 @@ TEMPLATES: dict[type[EventData], Template] = {
         _APP,
     ),
     scoring.ApplicationRejected: Template(
-        "申报被退回",
-        "Application sent back",
+        "申报未通过",
+        "Application rejected",
         "{entity_name}的申报未通过{stage_zh}。",
         "The application of {entity_name} did not pass {stage_en}.",
+        _APP,
+    ),
+    scoring.ApplicationSentBack: Template(
+        "申报被退回整改",
+        "Application sent back for rework",
+        "{entity_name}的申报在{stage_zh}环节被退回整改，请按意见修改、重新自评后再次提交。",
+        "The application of {entity_name} was sent back for rework at {stage_en};"
+        " please correct it, assess it again and resubmit.",
+        _APP,
+    ),
+    scoring.ApplicationRectified: Template(
+        "整改已登记",
+        "Rectification recorded",
+        "{entity_name}已登记整改情况，可在下一批次复验。",
+        "{entity_name} recorded its rectification; it may be re-examined in the next batch.",
         _APP,
     ),
     scoring.ObjectionRuled: Template(
@@ -139,6 +156,15 @@ ESCALATION = Template(
 )
 
 
+REPORT_DUE = Template(
+    "日报即将截止",
+    "Daily report due soon",
+    "{grid_name}{date}的日报将于{deadline}截止（还有{minutes}分钟），请及时上报。",
+    "The report of {grid_name} for {date} is due at {deadline} (in {minutes} minutes).",
+    "/#/grids/{grid_id}",
+)
+
+
 PHASE_DEADLINE = Template(
     "阶段截止临近",
     "Phase deadline approaching",
@@ -183,7 +209,7 @@ class _Facts(dict[str, str]):
 
 def render(template: Template, facts: Mapping[str, object]) -> Message:
     values = _Facts({k: str(v) for k, v in facts.items() if v is not None})
-    stage = REJECT_STAGES.get(values["stage"], ("", ""))
+    stage = REJECT_STAGES.get(values["stage"], OTHER_STAGE) if values["stage"] else ("", "")
     reason = DELIST_REASONS.get(values["reason"], ("", ""))
     upheld = facts.get("upheld")
     values.update(
