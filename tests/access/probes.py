@@ -260,6 +260,10 @@ PROBES |= {
         lambda w, b: "/notifier/v1/subscriptions/no-such-subscription"
     ),
     ("notifier", "GET", "/v1/deliveries"): _p(lambda w, b: "/notifier/v1/deliveries"),
+    ("notifier", "GET", "/v1/settings"): _p(lambda w, b: "/notifier/v1/settings"),
+    ("notifier", "PUT", "/v1/settings"): _p(
+        lambda w, b: "/notifier/v1/settings", lambda w, b: {"report_due_minutes": 60}
+    ),
 }
 for _service in ("registry", "reporting", "scoring", "notifier"):
     for _path in ("/health", "/ready", "/metrics"):
