@@ -6,6 +6,7 @@ sign-in. Screenshots go to ``test-artifacts/`` (gitignored)."""
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
@@ -287,6 +288,9 @@ async def test_a_county_admin_creates_a_grid_worker_who_then_signs_in(site, phon
     text = await created.inner_text()
     first = text.split("初始密码：")[1].split("（")[0].strip()
     await phone.click("#sign-out")
+    # signing out ends on the home page; going to the sign-in page before that lands races it
+    await expect(phone.locator("#sign-out")).to_have_count(0)
+    await expect(phone).to_have_url(re.compile(r"/#/$"))
     await sign_in(phone, site, "sun", first)
     await expect(phone.locator("#grid-name")).to_contain_text(grid["name"])
 
