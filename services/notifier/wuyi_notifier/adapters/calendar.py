@@ -7,9 +7,9 @@ import json
 from datetime import datetime
 
 from wuyi_contracts.envelope import Envelope
+from wuyi_core import tenant_zones
 from wuyi_core.db.port import AbstractConnection, Row
 
-DEFAULT_ZONE = "Asia/Shanghai"
 DEFAULT_DEADLINES = {3: "17:00", 2: "18:00"}  # reporting's ReportingSettings defaults
 
 
@@ -39,8 +39,8 @@ async def record_batch(conn: AbstractConnection, envelope: Envelope) -> None:
     )
 
 
-async def record_zone(conn: AbstractConnection, envelope: Envelope) -> None:
-    """Reporting's settings: the time zone, and the deadline of each grid level."""
+async def record_settings(conn: AbstractConnection, envelope: Envelope) -> None:
+    """Reporting's settings: the deadline of each grid level, and the time zone."""
     d = envelope.data
     await conn.execute(
         "INSERT INTO tenant_deadlines (tenant, level3_deadline, level2_deadline, version)"
@@ -52,19 +52,7 @@ async def record_zone(conn: AbstractConnection, envelope: Envelope) -> None:
         d["level2_deadline"],
         envelope.streamversion or 0,
     )
-    await conn.execute(
-        "INSERT INTO tenant_zones (tenant, timezone, version) VALUES ($1, $2, $3)"
-        " ON CONFLICT (tenant) DO UPDATE SET timezone = excluded.timezone,"
-        " version = excluded.version WHERE excluded.version > tenant_zones.version",
-        envelope.tenant,
-        envelope.data["timezone"],
-        envelope.streamversion or 0,
-    )
-
-
-async def zone(conn: AbstractConnection, tenant: str) -> str:
-    value = await conn.fetchval("SELECT timezone FROM tenant_zones WHERE tenant = $1", tenant)
-    return str(value or DEFAULT_ZONE)
+    await tenant_zones.record(conn, envelope)
 
 
 async def deadlines(conn: AbstractConnection, tenant: str) -> dict[int, str]:

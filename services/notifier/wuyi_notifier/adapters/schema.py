@@ -20,6 +20,8 @@
 
 from __future__ import annotations
 
+from wuyi_core import tenant_zones
+
 DDL = [
     """CREATE TABLE IF NOT EXISTS applications (
         application_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, entity_id TEXT NOT NULL,
@@ -62,8 +64,7 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS batches (
         batch_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, campaign_id TEXT NOT NULL,
         name TEXT NOT NULL, closes_on TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS tenant_zones (
-        tenant TEXT PRIMARY KEY, timezone TEXT NOT NULL, version BIGINT NOT NULL)""",
+    *tenant_zones.DDL,
     """CREATE TABLE IF NOT EXISTS reminders (
         key TEXT PRIMARY KEY, tenant TEXT NOT NULL, sent_at TEXT NOT NULL)""",
     # apart from tenant_zones: tables made before cannot gain columns portably

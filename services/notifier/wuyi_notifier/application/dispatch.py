@@ -35,7 +35,7 @@ _REPORTED = {reporting.GridReportSubmitted.event_type(), reporting.GridReportCor
 _CALENDAR = {
     scoring.CampaignLaunched.event_type(): calendar.record_campaign,
     scoring.BatchOpened.event_type(): calendar.record_batch,
-    reporting.SettingsChanged.event_type(): calendar.record_zone,
+    reporting.SettingsChanged.event_type(): calendar.record_settings,
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from wuyi_contracts.envelope import Envelope, source_for
+from wuyi_core import tenant_zones
 from wuyi_core.db.port import AbstractConnection
 
 from wuyi_notifier.adapters import calendar, deliveries, inbox
@@ -106,4 +107,4 @@ async def remind(
 
 
 async def _today(notifier: Notifier, conn: AbstractConnection, tenant: str) -> date:
-    return notifier.clock.now().astimezone(ZoneInfo(await calendar.zone(conn, tenant))).date()
+    return notifier.clock.now().astimezone(ZoneInfo(await tenant_zones.zone(conn, tenant))).date()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from wuyi_core import tenant_zones
 from wuyi_core.db.port import AbstractConnection, Row
 
 from wuyi_notifier.adapters import calendar, facts, tenant_settings
@@ -29,7 +30,7 @@ async def sweep_report_due(notifier: Notifier) -> int:
     async with notifier.db.transaction(lock=LOCK) as conn:
         for tenant in await _tenants(conn):
             minutes = await tenant_settings.report_due_minutes(conn, tenant, default)
-            zone = await calendar.zone(conn, tenant)
+            zone = await tenant_zones.zone(conn, tenant)
             for window in due_windows(now, zone, await calendar.deadlines(conn, tenant), minutes):
                 for grid in await _expected(conn, tenant, window):
                     if await facts.reported(conn, grid["id"], str(window.day)):

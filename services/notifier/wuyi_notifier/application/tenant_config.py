@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wuyi_core import tenant_zones
 from wuyi_core.auth import Principal, Role, require
 
 from wuyi_notifier.adapters import calendar, tenant_settings
@@ -34,5 +35,5 @@ async def _view(notifier: Notifier, conn: Any, tenant: str) -> dict[str, Any]:
     return {
         "report_due_minutes": await tenant_settings.report_due_minutes(conn, tenant, default),
         "deadlines": {str(k): v for k, v in (await calendar.deadlines(conn, tenant)).items()},
-        "timezone": await calendar.zone(conn, tenant),
+        "timezone": await tenant_zones.zone(conn, tenant),
     }

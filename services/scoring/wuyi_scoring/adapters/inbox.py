@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from wuyi_contracts.envelope import Envelope
+from wuyi_core import tenant_zones
 from wuyi_core.db.port import AbstractConnection
 
-DEFAULT_ZONE = "Asia/Shanghai"
 DDL = [
     """CREATE TABLE IF NOT EXISTS inbox_events (
         event_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, entity_id TEXT NOT NULL,
@@ -36,8 +36,7 @@ DDL = [
         entity_id TEXT NOT NULL, day TEXT NOT NULL, lifted_on TEXT,
         PRIMARY KEY (case_id, ancestor_id))""",
     "CREATE INDEX IF NOT EXISTS case_marks_by_ancestor ON case_marks (tenant, ancestor_id)",
-    """CREATE TABLE IF NOT EXISTS tenant_zones (
-        tenant TEXT PRIMARY KEY, timezone TEXT NOT NULL, version BIGINT NOT NULL)""",
+    *tenant_zones.DDL,
     """CREATE TABLE IF NOT EXISTS case_lifts (
         case_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, lifted_on TEXT NOT NULL,
         lifted_at TEXT NOT NULL)""",
@@ -87,23 +86,6 @@ async def record_eligibility(conn: AbstractConnection, envelope: Envelope) -> No
         envelope.streamversion or 0,
         d["clean_days"],
     )
-
-
-async def record_zone(conn: AbstractConnection, envelope: Envelope) -> None:
-    """The tenant's time zone, from reporting's settings: scoring's days are the tenant's."""
-    await conn.execute(
-        "INSERT INTO tenant_zones (tenant, timezone, version) VALUES ($1, $2, $3)"
-        " ON CONFLICT (tenant) DO UPDATE SET timezone = excluded.timezone,"
-        " version = excluded.version WHERE excluded.version > tenant_zones.version",
-        envelope.tenant,
-        envelope.data["timezone"],
-        envelope.streamversion or 0,
-    )
-
-
-async def zone(conn: AbstractConnection, tenant: str) -> str:
-    value = await conn.fetchval("SELECT timezone FROM tenant_zones WHERE tenant = $1", tenant)
-    return str(value or DEFAULT_ZONE)
 
 
 async def eligibility(conn: AbstractConnection, tenant: str, entity_id: str) -> Eligibility | None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from wuyi_contracts.rubric import RubricBody
 from wuyi_contracts.scoring import CampaignLaunched
-from wuyi_core import registry_replica
+from wuyi_core import registry_replica, tenant_zones
 from wuyi_core.clock import Clock
 from wuyi_core.db.port import AbstractConnection, Row
 from wuyi_core.errors import NotFound
@@ -19,7 +19,6 @@ from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent, StoredEven
 from wuyi_core.eventstore.store import read_stream
 from wuyi_core.projection import Projector
 
-from wuyi_scoring.adapters import inbox
 from wuyi_scoring.domain.application import ApplicationState, Status, active_key, fold
 from wuyi_scoring.domain.seed_rubrics import BUILT_IN
 
@@ -78,7 +77,9 @@ class Tx:
         )
 
     async def today(self, tenant: str) -> date:
-        return self.clock.now().astimezone(ZoneInfo(await inbox.zone(self.conn, tenant))).date()
+        return (
+            self.clock.now().astimezone(ZoneInfo(await tenant_zones.zone(self.conn, tenant))).date()
+        )
 
     async def application(self, tenant: str, application_id: str) -> ApplicationState:
         events = await read_stream(self.conn, tenant, f"application:{application_id}")

@@ -32,6 +32,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from wuyi_contracts.envelope import Envelope
+from wuyi_core import tenant_zones
 from wuyi_core.consumer import Handler
 from wuyi_core.db.port import AbstractConnection
 from wuyi_core.eventstore import EventMetadata
@@ -54,7 +55,7 @@ def delisting_policy(scoring: Scoring) -> Handler:
         if envelope.service != "reporting":
             return
         if aggregate == "settings":
-            await inbox.record_zone(conn, envelope)
+            await tenant_zones.record(conn, envelope)
             return
         if aggregate == "eligibility":
             await inbox.record_eligibility(conn, envelope)
@@ -111,7 +112,7 @@ async def _case_reported(tx: Tx, envelope: Envelope) -> None:
 async def _complaint_verified(tx: Tx, envelope: Envelope) -> None:
     tenant, entity_id = envelope.tenant or "", envelope.data["entity_id"]
     await inbox.keep(tx.conn, envelope, entity_id)
-    zone = ZoneInfo(await inbox.zone(tx.conn, tenant))
+    zone = ZoneInfo(await tenant_zones.zone(tx.conn, tenant))
     await inbox.record_verified_complaint(
         tx.conn, envelope, envelope.time.astimezone(zone).date().isoformat()
     )
