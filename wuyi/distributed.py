@@ -22,6 +22,7 @@ import signal
 import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
+from wuyi_core import logs
 from wuyi_core.audit_watch import audit_loop
 from wuyi_core.auth import TokenService
 from wuyi_core.bus.kafka import KafkaBus
@@ -68,6 +69,7 @@ def run_service(service: str, worker: bool, port: int | None, console: Console) 
     if missing:
         console.print(f"[red]缺少环境变量 / missing settings:[/red] {', '.join(missing)}")
         raise SystemExit(2)
+    logs.configure()  # JSON lines with trace and correlation ids (WUYI_LOG_FORMAT=text: plain)
     if service == "reporting" and worker:
         _run_reporting_worker(settings)
         return
@@ -181,6 +183,8 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
                 host=settings.host,
                 port=port,
                 log_level="info",
+                log_config=None,  # uvicorn's records go through logs.configure's handler
+                access_log=False,  # RequestLog writes one line per request, with its ids
             )
             await uvicorn.Server(config).serve()
     finally:
