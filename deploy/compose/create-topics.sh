@@ -3,6 +3,14 @@
 # Infinite retention: the topics are the second copy of the record (docs/operations.md);
 # with replicas, min ISR 2 so that losing one broker loses no acknowledged event.
 set -euo pipefail
+# With the kafka-3 profile the other brokers may still be joining: wait (2 minutes at most) until
+# as many brokers as the replication asks for have registered.
+for _ in $(seq 60); do
+  brokers=$(/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server "${BOOTSTRAP}" 2>/dev/null \
+    | grep -c '^[^ ].*(id: ' || true)
+  [ "${brokers:-0}" -ge "${REPLICATION}" ] && break
+  sleep 2
+done
 min_isr=1
 if [ "${REPLICATION}" -gt 2 ]; then min_isr=2; fi
 for topic in ${TOPICS}; do

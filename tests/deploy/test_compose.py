@@ -7,6 +7,7 @@ new service cannot be forgotten.
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -76,6 +77,12 @@ def test_kafka_runs_in_kraft_mode_on_the_official_image_with_a_three_broker_prof
     assert all(s["image"].startswith("apache/kafka:") for s in brokers.values())
     assert all("KAFKA_PROCESS_ROLES" in s["environment"] for s in brokers.values())
     assert "zookeeper" not in json.dumps(services).lower()
+    for name, broker in brokers.items():
+        env = broker["environment"]
+        # kafka-storage format refuses anything but a base64url UUID (16 bytes, no padding)
+        assert len(base64.urlsafe_b64decode(env["CLUSTER_ID"] + "==")) == 16, name
+        data = env["KAFKA_LOG_DIRS"]
+        assert any(v.endswith(":" + data) for v in broker["volumes"]), f"{name} keeps no data"
     in_profile = [n for n, s in brokers.items() if "kafka-3" in s.get("profiles", [])]
     assert len(brokers) == 3 and len(in_profile) == 2
 
