@@ -131,6 +131,8 @@ TABLE: tuple[Operation, ...] = (
     _op(_P, "PUT", "/v1/settings", frozenset({CA}), Rule.COUNTY,
         note="a county admin scoped below the county is refused"),
     _op(_P, "POST", "/v1/grid-reports", frozenset({GA, EA, TR, CA}), Rule.TARGET, "grid"),
+    _op(_P, "GET", "/v1/grid-reports", ALL, Rule.TARGET, "grid",
+        "a grid's history; a grid member sees its own grid and those below"),
     _op(_P, "GET", "/v1/grid-reports/rollup", ALL, Rule.TARGET, "grid",
         "a grid member sees its own grid and those below"),
     _op(_P, "GET", "/v1/grid-reports/{grid_id}/{date}", ALL, Rule.TARGET, "grid",

@@ -8,8 +8,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from wuyi_core.auth import TokenService
 from wuyi_core.clock import Clock
+from wuyi_core.db.sqlite import SQLiteDatabase
 from wuyi_core.loops import every, follow, root_app
 from wuyi_dashboard import create_dashboard
+from wuyi_dashboard.accounts.api import create_accounts_app
+from wuyi_dashboard.accounts.store import Accounts
 from wuyi_notifier.api.app import create_app as notifier_app
 from wuyi_notifier.worker import worker_loops as notifier_loops
 from wuyi_registry.api.app import create_app as registry_app
@@ -22,7 +25,18 @@ from wuyi.datadir import DataDir
 from wuyi.services import Services, open_sqlite
 
 
-def create_embedded_app(services: Services, tokens: TokenService) -> FastAPI:
+def create_embedded_app(
+    services: Services, tokens: TokenService, accounts: Accounts | None = None
+) -> FastAPI:
+    reads = services.reporting.reads
+
+    async def known_scope(tenant: str, scope: str) -> bool:
+        """An entity or grid of the tenant (the reporting service's replica of the registry)."""
+        return (
+            await reads.entity(tenant, scope) is not None
+            or await reads.grid(tenant, scope) is not None
+        )
+
     loops = [follow(p) for p in services.projectors.values()]
     loops += [
         replica_loop(services.reporting, services.embedded_bus()),
@@ -32,6 +46,15 @@ def create_embedded_app(services: Services, tokens: TokenService) -> FastAPI:
         *(every(f"audit:{s}", 1.0, c.checkpoint) for s, c in services.checkpointers().items()),
     ]
     mounts = {
+        **(
+            {
+                "/auth": create_accounts_app(
+                    accounts, tokens, known_scope, services.reporting.store.db
+                )
+            }
+            if accounts
+            else {}
+        ),
         "/registry": registry_app(services.registry, tokens),
         "/reporting": reporting_app(services.reporting, tokens),
         "/scoring": scoring_app(services.scoring, tokens),
@@ -44,3 +67,8 @@ def create_embedded_app(services: Services, tokens: TokenService) -> FastAPI:
 async def open_embedded(path: Path, clock: Clock | None = None) -> tuple[Services, TokenService]:
     data = DataDir(path).ensure()
     return await open_sqlite(data, clock), TokenService(data.jwt_secret(), clock)
+
+
+async def open_accounts(path: Path) -> Accounts:
+    """The embedded deployment's user accounts: ``accounts.db`` in the data folder."""
+    return await Accounts(await SQLiteDatabase.open(DataDir(path).database("accounts"))).migrate()

@@ -13,7 +13,8 @@ from rich.progress import Progress
 from wuyi.commands import seed_demo
 from wuyi.datadir import DataDir, DataDirBusy
 from wuyi.demo import TENANT, DemoSize
-from wuyi.embedded import create_embedded_app, open_embedded
+from wuyi.demo_users import demo_users
+from wuyi.embedded import create_embedded_app, open_accounts, open_embedded
 
 
 def run_embedded(
@@ -47,6 +48,7 @@ async def _serve(
     if demo:
         await seed_demo(path, DemoSize(), console, progress_bar)
     services, tokens = await open_embedded(path)
+    accounts = await open_accounts(path)
     try:
         url = f"http://{host}:{port}/"
         console.print(
@@ -57,9 +59,17 @@ async def _serve(
                 f"示范令牌 / demo token: .venv/bin/wuyi token --data {path} "
                 f"--tenant {TENANT} --role county_admin"
             )
+            console.print(f"示范用户（部署单位 {TENANT}）/ demo users (tenant {TENANT}):")
+            for username, label, password in await demo_users(services, accounts):
+                console.print(f"  {username:<10} {password}  {label}", soft_wrap=True)
+            console.file.flush()  # seen at once even when the output is a pipe
         config = uvicorn.Config(
-            create_embedded_app(services, tokens), host=host, port=port, log_level="warning"
+            create_embedded_app(services, tokens, accounts),
+            host=host,
+            port=port,
+            log_level="warning",
         )
         await uvicorn.Server(config).serve()
     finally:
         await services.close()
+        await accounts.db.close()

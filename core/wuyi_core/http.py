@@ -30,6 +30,7 @@ from wuyi_core.errors import InvalidInput, Unauthorized, Unavailable, WuyiError
 from wuyi_core.eventstore import EventStore
 from wuyi_core.logs import CORRELATION_SCOPE_KEY, RequestLog
 from wuyi_core.middleware import BodyLimit, DatabaseOutage, SecurityHeaders, error_response
+from wuyi_core.session import SESSION_COOKIE, check_origin
 
 log = logging.getLogger(__name__)
 
@@ -112,14 +113,22 @@ async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The bearer token's principal, unless the token is invalid, expired or revoked (401)."""
-    if credentials is None:
-        raise Unauthorized(
-            "需要登录：请在 Authorization 头中提供 Bearer 令牌",
-            "authentication required: send an Authorization: Bearer token",
-        )
+    """The caller: a bearer token, or else the web application's session cookie (whose
+    state-changing requests must come from this origin: ``session.check_origin``); 401 when the
+    token is invalid, expired or revoked."""
     tokens: TokenService = request.app.state.tokens
-    principal = tokens.verify(credentials.credentials)
+    if credentials is not None:
+        token = credentials.credentials
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie is None:
+            raise Unauthorized(
+                "需要登录：请在 Authorization 头中提供 Bearer 令牌",
+                "authentication required: send an Authorization: Bearer token",
+            )
+        check_origin(request.method, request.headers)
+        token = cookie
+    principal = tokens.verify(token)
     assert principal.jti is not None  # verify requires it
     if await revocations.is_revoked(request.app.state.revocations, principal.tenant, principal.jti):
         raise Unauthorized(

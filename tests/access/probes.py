@@ -104,6 +104,11 @@ PROBES: dict[tuple[str, str, str], Probe] = {
         admin_home="K",
         grid_home="g2",
     ),
+    ("reporting", "GET", "/v1/grid-reports"): _p(
+        lambda w, b: f"/reporting/v1/grid-reports?grid_id={b['g3']}&days=7",
+        admin_home="K",
+        grid_home="g2",
+    ),
     ("reporting", "GET", "/v1/grid-reports/rollup"): _p(
         lambda w, b: f"/reporting/v1/grid-reports/rollup?grid_id={b['g2']}&date={YESTERDAY}",
         grid_home="g2",

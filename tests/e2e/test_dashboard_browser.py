@@ -1,15 +1,141 @@
-"""The dashboard in a real browser (Debian's Chromium driven by Playwright) against ``wuyi up``
-on the demo county: the public lists without a token, then the county tree after signing in."""
+"""The web application in a real browser (Debian's Chromium driven by Playwright) against one
+``wuyi up`` on the demo county per module: the public lists without signing in, a grid
+worker's zero report, correction and validation message on a 360-px phone, and throttled
+sign-in. Screenshots go to ``test-artifacts/`` (gitignored)."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, timedelta
+from pathlib import Path
 
+import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.e2e.test_embedded_cli import Server, run, seeded  # noqa: F401
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = {"width": 360, "height": 740}
+
+
+class Site:
+    def __init__(self, server: Server, admin: dict[str, str]) -> None:
+        self.server = server
+        self.url = server.url
+        self.admin = admin
+
+    async def grid(self, http: httpx.AsyncClient, name: str, parent: dict[str, str]) -> str:
+        """A fresh grid one level below ``parent``, once the reporting service knows it."""
+        level = int(parent["level"]) + 1
+        body = {"name": name, "level": level, "entity_id": parent["entity_id"]}
+        grid = await http.post("/registry/v1/grids", json={**body, "parent_grid_id": parent["id"]})
+        grid_id = str(grid.json()["id"])
+        for _ in range(100):  # the reporting service learns of it from the registry
+            known = await http.get(f"/reporting/v1/grid-reports?grid_id={grid_id}")
+            if known.status_code == 200:
+                return grid_id
+            await asyncio.sleep(0.1)
+        pytest.fail(f"grid {grid_id} never reached the reporting service")
+
+    async def user(self, http: httpx.AsyncClient, username: str, scope: str) -> str:
+        body = {"username": username, "display_name": "张网格员", "role": "grid_member"}
+        created = await http.post("/auth/v1/users", json={**body, "scope": scope})
+        assert created.status_code == 201, created.text
+        return str(created.json()["password"])
+
+    async def worker(self, username: str) -> str:
+        """A fresh level-3 grid (nothing reported today) and a grid worker scoped to it."""
+        async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
+            leader = (await http.get("/registry/v1/grids?level=2&limit=1")).json()["items"][0]
+            return await self.user(http, username, await self.grid(http, username, leader))
+
+    async def leader(self, username: str) -> tuple[str, str]:
+        """A fresh level-2 grid with one level-3 grid below it, a leader scoped to the level-2
+        grid; returns the password and the level-3 grid's id."""
+        async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
+            sibling = (await http.get("/registry/v1/grids?level=2&limit=1")).json()["items"][0]
+            village = sibling["entity_id"]  # level-2 and level-3 grids belong to a village
+            top = {"id": sibling["parent_grid_id"], "level": "1", "entity_id": village}
+            two = await self.grid(http, f"{username}二级", top)
+            below = {"id": two, "level": "2", "entity_id": village}
+            three = await self.grid(http, f"{username}三级", below)
+            return await self.user(http, username, two), three
+
+    async def report(self, grid_id: str, today: str, counts: dict[str, object]) -> None:
+        async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
+            body = {"grid_id": grid_id, "date": today, "zero": False, "counts": counts}
+            sent = await http.post("/reporting/v1/grid-reports", json=body)
+            assert sent.status_code == 201, sent.text
+
+    async def submitted_application(self, reviewer: str) -> tuple[str, str]:
+        """A village's application, self-assessed with full marks and submitted in a new
+        campaign, and a township reviewer over it; returns the password and the village."""
+        async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
+            rubric_id = "seed-003-compound-v1"
+            campaign = await http.post(
+                "/scoring/v1/campaigns",
+                json={
+                    "title": "测试创建活动",
+                    "doc_number": "测〔2026〕1号",
+                    "issuer": "示范县",
+                    "award_title": "无疫村（测试）",
+                    "entity_kinds": ["village", "community"],
+                    "rubric_id": rubric_id,
+                },
+            )
+            campaign_id = campaign.json()["id"]
+            today = date.today()
+            batch = await http.post(
+                f"/scoring/v1/campaigns/{campaign_id}/batches",
+                json={
+                    "name": "首批",
+                    "opens_on": (today - timedelta(days=1)).isoformat(),
+                    "closes_on": (today + timedelta(days=14)).isoformat(),
+                },
+            )
+            rubrics = (await http.get("/scoring/v1/rubrics")).json()
+            [rubric] = [r for r in rubrics if r["id"] == rubric_id]
+            scores = {
+                i["id"]: True if i["max_points"] is None else i["max_points"]
+                for section in rubric["sections"]
+                for i in section["items"]
+            }
+            villages = (await http.get("/registry/v1/entities?kind=village&limit=100")).json()
+            for village in villages["items"]:
+                body = {"campaign_id": campaign_id, "batch_id": batch.json()["id"]}
+                opened = await http.post(
+                    "/scoring/v1/applications", json={**body, "entity_id": village["id"]}
+                )
+                if opened.status_code != 201:
+                    continue  # not a candidate (already holds a title, not eligible)
+                application = opened.json()
+                url = f"/scoring/v1/applications/{application['id']}"
+                await http.post(f"{url}/self-assessment", json={"scores": scores})
+                if (await http.post(f"{url}/submission", json={})).status_code == 200:
+                    user = {"username": reviewer, "display_name": "乡镇审核员"}
+                    role = {"role": "township_reviewer", "scope": application["township_id"]}
+                    created = await http.post("/auth/v1/users", json={**user, **role})
+                    return str(created.json()["password"]), str(village["name"])
+        pytest.fail("no village of the demo could apply")
+
+
+@pytest.fixture(scope="module")
+def site(seeded, tmp_path_factory) -> Iterator[Site]:  # noqa: F811
+    data = tmp_path_factory.mktemp("web") / "data"
+    shutil.copytree(seeded, data)
+    server = asyncio.run(Server(data).ready())
+    jwt = run("token", "--data", str(data), "--tenant", "demo", "--role", "county_admin")
+    admin = {"Authorization": f"Bearer {jwt.stdout.strip()}"}
+    # late deadlines: a grid registered by a test today is expected today at any hour
+    late = {"level3_deadline": "23:58", "level2_deadline": "23:59"}
+    httpx.put(f"{server.url}/reporting/v1/settings", json=late, headers=admin).raise_for_status()
+    try:
+        yield Site(server, admin)
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -26,44 +152,150 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def page(seeded, tmp_path, browser) -> AsyncIterator[tuple[Page, Server, str]]:  # noqa: F811
-    data = tmp_path / "data"
-    shutil.copytree(seeded, data)
-    server = await Server(data).ready()
-    jwt = run("token", "--data", str(data), "--tenant", "demo", "--role", "county_admin")
-    opened = await browser.new_page(locale="zh-CN")
-    try:
-        yield opened, server, jwt.stdout.strip()
-    finally:
-        await opened.close()
-        server.stop()
+async def phone(browser) -> AsyncIterator[Page]:
+    context = await browser.new_context(locale="zh-CN", viewport=PHONE)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page
+    await context.close()
+    csp = [e for e in errors if "Content Security Policy" in e]
+    assert not csp, csp  # nothing the page needs is refused by the CSP
 
 
-async def test_the_public_sees_the_honor_list_and_the_delisting_with_its_reason(page):
-    tab, server, _ = page
-    await tab.goto(server.url)
-    await expect(tab.locator("h1")).to_contain_text("无疫创建工作指挥台")
-    await expect(tab.locator("#honor tr")).to_have_count(4)
-    await expect(tab.locator("#honor")).to_contain_text("无疫村（社区）")
-    await expect(tab.locator("#delisted tr")).to_have_count(1)
-    await expect(tab.locator("#delisted")).to_contain_text("发生病例 / case")
-    await expect(tab.locator("#services .status.ok")).to_have_count(4)  # with the notifier
+async def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-async def test_a_county_admin_signs_in_with_a_token_and_sees_the_county_tree(page):
-    tab, server, jwt = page
-    await tab.goto(server.url)
-    await tab.fill("#token", jwt)
-    await tab.click("#token-form button")
-    await expect(tab.locator("#tree-section")).to_be_visible()
-    await expect(tab.locator("#tree > li > strong").first).to_have_text("示范县")
-    await expect(tab.locator("#tree")).to_contain_text("乡镇/街道")
+async def sign_in(page: Page, site: Site, username: str, password: str) -> None:
+    await page.goto(f"{site.url}/#/sign-in")
+    await page.fill("#username", username)
+    await page.fill("#password", password)
+    await page.click("#sign-in-button")
 
 
-async def test_a_bad_token_is_refused_with_a_message_in_both_languages(page):
-    tab, server, _ = page
-    await tab.goto(server.url)
-    await tab.fill("#token", "not-a-token")
-    await tab.click("#token-form button")
-    await expect(tab.locator("#login-error")).to_contain_text("登录凭证无效")
-    await expect(tab.locator("#login-error")).to_contain_text("invalid or expired token")
+async def test_the_public_sees_the_honor_list_and_the_delisting_with_its_reason(site, phone):
+    await phone.set_viewport_size({"width": 1440, "height": 900})
+    await phone.goto(site.url)
+    await expect(phone.locator("#title")).to_have_text("无疫创建工作指挥台")
+    await expect(phone.locator("#honor .el-table__body tr")).to_have_count(4)
+    await expect(phone.locator("#honor")).to_contain_text("无疫村（社区）")
+    await expect(phone.locator("#delisted .el-table__body tr")).to_have_count(1)
+    await expect(phone.locator("#delisted")).to_contain_text("发生病例")
+    await expect(phone.locator("#services .status.ok")).to_have_count(4)  # with the notifier
+    await shot(phone, "public-lists-1440")
+    await phone.click("#language")  # one catalogue per language
+    await expect(phone.locator("#title")).to_have_text("Wuyi campaign dashboard")
+    await expect(phone.locator("#delisted")).to_contain_text("case")
+
+
+async def test_a_grid_worker_sends_a_zero_report_in_one_tap_on_a_phone(site, phone):
+    password = await site.worker("zhang")
+    await sign_in(phone, site, "zhang", password)
+    await expect(phone.locator("#grid-name")).to_contain_text("zhang 3级网格")
+    await expect(phone.locator("#countdown")).to_contain_text("截止")
+    await expect(phone.locator("#today-status")).to_have_text("今日尚未报告")
+    await shot(phone, "grid-before-360")
+    await phone.click("#zero-report")
+    await expect(phone.locator("#report-done")).to_contain_text("零报告已提交")
+    await expect(phone.locator("#today-status")).to_contain_text("零报告")
+    await expect(phone.locator("#history .el-table__body tr").first).to_contain_text("零报告")
+    width = await phone.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"]  # no sideways scrolling on the phone
+    await shot(phone, "grid-zero-report-360")
+
+
+async def test_a_grid_worker_corrects_today_and_sees_the_message_next_to_its_field(site, phone):
+    password = await site.worker("li")
+    await sign_in(phone, site, "li", password)
+    await phone.click("#zero-report")
+    await expect(phone.locator("#today-status")).to_contain_text("零报告")
+    await phone.click("#edit-counts")
+    await phone.fill("#count-vaccinated", "5")  # more than the resident population (0)
+    await phone.click("#send-counts")
+    field = phone.locator(".el-form-item", has=phone.locator("#count-vaccinated"))
+    await expect(field.locator(".el-form-item__error")).to_contain_text("不能超过常住人口")
+    await shot(phone, "grid-validation-360")
+    await phone.fill("#count-resident_population", "120")
+    await phone.click("#send-counts")
+    await expect(phone.locator("#report-done")).to_contain_text("更正已提交")
+    await expect(phone.locator("#today-status")).to_contain_text("已更正 1 次")
+    await shot(phone, "grid-correction-360")
+
+
+async def test_a_level_2_leader_sees_the_roll_up_and_cannot_pass_on_a_zero_over_it(site, phone):
+    """Seed 004: 二级网格长每天下午6点前向一级网格长汇报 — the leader sees what the level-3
+    grids below reported before submitting, and a zero report over their findings is refused
+    with the API's message."""
+    password, below = await site.leader("wu")
+    await sign_in(phone, site, "wu", password)
+    await expect(phone.locator("#rollup")).to_contain_text("已报 0 / 应报 1 个网格")
+    today = (await phone.locator("#grid-name").get_attribute("data-today")) or ""
+    fever = {"resident_population": 80, "abnormal": {"fever": 2}}
+    await site.report(below, today, fever)
+    await phone.reload()
+    await expect(phone.locator("#rollup")).to_contain_text("已报 1 / 应报 1 个网格")
+    await expect(phone.locator("#rollup")).to_contain_text("异常人数合计 2")
+    await phone.click("#zero-report")
+    await expect(phone.locator("#report-error")).to_contain_text("二级网格不能报零报告")
+    await shot(phone, "grid-level2-rollup-360")
+    await phone.click("#edit-counts")
+    await phone.fill("#count-resident_population", "80")
+    await phone.fill("#count-abnormal-fever", "2")
+    await phone.click("#send-counts")
+    await expect(phone.locator("#report-done")).to_contain_text("报告已提交")
+    await expect(phone.locator("#today-status")).to_contain_text("已报统计数")
+
+
+async def test_a_township_reviewer_sends_an_application_back_with_a_note(site, phone):
+    """The review queue lays the application out by its rubric (sections, items, points, veto
+    items); send-back (退回整改) needs a note, whose absence is shown under the note field."""
+    password, village = await site.submitted_application("reviewer1")
+    await phone.set_viewport_size({"width": 1440, "height": 900})
+    await sign_in(phone, site, "reviewer1", password)
+    row = phone.locator("#queue .el-table__body tr", has_text=village)
+    await row.locator(".open-application").click()
+    await expect(phone.locator("#application-title")).to_contain_text(village)
+    await expect(phone.locator(".rubric-section").first).to_contain_text("否决项")
+    await expect(phone.locator("#self-total")).to_have_text("100")
+    await phone.click("#send-back")
+    note = phone.locator(".el-form-item", has=phone.locator("#review-note"))
+    await expect(note.locator(".el-form-item__error")).to_contain_text("note")
+    await phone.fill("#review-note", "防控台账不全，请补充后重新申报")
+    await shot(phone, "review-application-1440")
+    await phone.click("#send-back")
+    await expect(phone.locator("#review-done")).to_contain_text(f"已退回整改：{village}")
+    await expect(phone.locator("#queue")).not_to_contain_text(village)
+
+
+async def test_a_county_admin_creates_a_grid_worker_who_then_signs_in(site, phone):
+    async with httpx.AsyncClient(base_url=site.url, headers=site.admin) as http:
+        body = {"username": "chief", "display_name": "县管理员", "role": "county_admin"}
+        password = (await http.post("/auth/v1/users", json=body)).json()["password"]
+        grid = (await http.get("/registry/v1/grids?level=3&limit=1")).json()["items"][0]
+    await phone.set_viewport_size({"width": 1440, "height": 900})
+    await sign_in(phone, site, "chief", password)
+    await phone.fill("#new-username", "sun")
+    await phone.fill("#new-display-name", "孙网格员")
+    await phone.fill("#new-scope", grid["id"])
+    await phone.click("#create-user")
+    created = phone.locator("#created-password")
+    await expect(created).to_contain_text("已创建用户 sun")
+    await expect(phone.locator("#users")).to_contain_text("孙网格员")
+    await shot(phone, "users-1440")
+    text = await created.inner_text()
+    first = text.split("初始密码：")[1].split("（")[0].strip()
+    await phone.click("#sign-out")
+    await sign_in(phone, site, "sun", first)
+    await expect(phone.locator("#grid-name")).to_contain_text(grid["name"])
+
+
+async def test_sign_in_is_throttled_after_five_wrong_passwords(site, phone):
+    password = await site.worker("zhao")
+    for _ in range(5):
+        await sign_in(phone, site, "zhao", "wrong-password")
+        await expect(phone.locator("#sign-in")).to_contain_text("用户名或密码错误")
+    await sign_in(phone, site, "zhao", password)
+    await expect(phone.locator("#sign-in")).to_contain_text("密码错误次数过多")
+    await shot(phone, "sign-in-throttled-360")

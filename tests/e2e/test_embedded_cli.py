@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import signal
 import sqlite3
@@ -132,8 +133,25 @@ async def test_up_with_demo_on_a_seeded_folder_adds_nothing_and_serves(seeded, t
     data = tmp_path / "data"
     shutil.copytree(seeded, data)
     server = await Server(data, "--demo").ready()
+    # the demo prints one user per role with a fresh password, before it serves
+    assert server.process.stderr is not None  # the console writes to stderr
+    os.set_blocking(server.process.stderr.fileno(), False)
+    printed = os.read(server.process.stderr.fileno(), 1 << 20).decode()
+    users = dict(
+        line.split()[:2]
+        for line in printed.splitlines()
+        if line.startswith("  ") and len(line.split()) >= 3
+    )
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        signed = await http.post(
+            "/auth/v1/sign-in",
+            json={"tenant": "demo", "username": "grid", "password": users.get("grid", "")},
+            headers={"Origin": server.url},
+        )
     server.stop()
-    assert "'accepted': 0" in (server.process.stderr.read() if server.process.stderr else "")
+    assert signed.status_code == 200 and signed.json()["role"] == "grid_member"
+    assert "'accepted': 0" in printed
+    assert {"admin", "evaluator", "reviewer", "village", "grid", "leader"} <= users.keys()
 
 
 async def test_data_survives_a_killed_server(seeded, tmp_path):

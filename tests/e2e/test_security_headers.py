@@ -27,7 +27,7 @@ async def http(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/app.js", "/registry/health", "/scoring/v1/honor-list?tenant=x", "/nope"]
+    "path", ["/", "/services.json", "/registry/health", "/scoring/v1/honor-list?tenant=x", "/nope"]
 )
 async def test_every_response_carries_the_security_headers(http, path):
     response = await http.get(path)

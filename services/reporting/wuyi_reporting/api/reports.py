@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from wuyi_core.http import CorrelationId, CurrentPrincipal
 from wuyi_core.limits import PlausibleDate
 
@@ -37,6 +37,18 @@ async def submit(
 ) -> dict[str, Any]:
     """Submit a grid's report of the day (日报告); a second one is a correction."""
     return await reports.submit_report(rep, who, cid, body)
+
+
+@router.get("/grid-reports")
+async def grid_history(
+    grid_id: str,
+    rep: ReportingDep,
+    who: CurrentPrincipal,
+    days: Annotated[int, Query(ge=1, le=92)] = 30,
+) -> dict[str, Any]:
+    """A grid's reports of the last ``days`` days, newest first, with today's date and
+    deadline in the tenant's time zone (the grid worker's page; in scope)."""
+    return await reports.grid_day_book(rep, who, grid_id, days)
 
 
 @router.get("/grid-reports/rollup")

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from wuyi_contracts.reporting import GridReportCorrected, GridReportSubmitted, ReportCounts, Rollup
 from wuyi_core.auth import Principal, require
+from wuyi_core.db.port import Row
 from wuyi_core.errors import ConcurrencyConflict, InvalidInput, NotFound
 from wuyi_core.eventstore import EventMetadata, NewEvent
 
 from wuyi_reporting.application import commands as c
-from wuyi_reporting.application.access import REPORTERS, known_grid
+from wuyi_reporting.application.access import REPORTERS, known_grid, readable_grid
 from wuyi_reporting.application.cases import record_reported_cases
 from wuyi_reporting.application.days import expected_on
 from wuyi_reporting.application.missed import report_id
@@ -94,6 +95,30 @@ async def report_view(rep: Reporting, tenant: str, rid: str) -> dict[str, Any]:
     row = await rep.reads.report(tenant, rid)
     if row is None:
         raise NotFound(f"报告不存在：{rid}", f"report {rid} not found")
+    return _view(row)
+
+
+async def grid_day_book(rep: Reporting, who: Principal, grid_id: str, days: int) -> dict[str, Any]:
+    """A grid's page for its reporter: the grid, today in the tenant's zone with today's
+    deadline, and the reports of the last ``days`` days, newest first (the history a grid
+    worker sees; readers in scope, as for one report)."""
+    grid = await readable_grid(rep.reads, who, grid_id)
+    settings, _ = await rep.reads.settings(who.tenant)
+    now = rep.clock.now()
+    today = settings.local_date(now)
+    deadline = settings.deadline(grid["level"], today)
+    rows = await rep.reads.reports(who.tenant, [grid_id], today - timedelta(days=days - 1), today)
+    return {
+        "grid": {"id": grid["id"], "name": grid["name"], "level": grid["level"]},
+        "today": today.isoformat(),
+        "now": now.isoformat(),
+        "deadline": deadline.isoformat() if deadline else None,
+        "backfill_days": settings.backfill_days,
+        "items": [_view(r) for r in sorted(rows, key=lambda r: r["day"], reverse=True)],
+    }
+
+
+def _view(row: Row) -> dict[str, Any]:
     return {
         "id": row["report_id"],
         "grid_id": row["grid_id"],

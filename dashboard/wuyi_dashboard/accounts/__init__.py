@@ -1,0 +1,1 @@
+"""Embedded mode's user accounts: password sign-in into the web application's session."""
