@@ -11,17 +11,14 @@
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG UV_VERSION=0.13.9
 
-# --- web: the front-end ------------------------------------------------------------------
-# PLACEHOLDER: there is no web/ folder on this branch (the dashboard's static files ship inside
-# the wuyi-dashboard package and need no build). When web/ lands, build it here and copy its
-# output into the runtime stage, e.g.:
-#   FROM node:22-slim AS web
-#   WORKDIR /web
-#   COPY web/package.json web/package-lock.json ./
-#   RUN npm ci
-#   COPY web/ ./
-#   RUN npm run build
-# and in the runtime stage: COPY --from=web /web/dist /app/web
+# --- web: the front-end (web/, Vue + Vite) built as scripts/install builds it: npm ci from the
+# committed lock file, then vite build into dashboard/wuyi_dashboard/app (docs/web.md) ---------
+FROM node:22-bookworm-slim AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY web/ ./
+RUN npm run build -- --logLevel warn
 
 # --- build: install from uv.lock exactly as scripts/install does (uv sync --frozen) ---------
 FROM ${PYTHON_IMAGE} AS build
@@ -51,6 +48,8 @@ COPY core/ core/
 COPY services/ services/
 COPY dashboard/ dashboard/
 COPY wuyi/ wuyi/
+# the built web application goes into the dashboard package before it is installed
+COPY --from=web /src/dashboard/wuyi_dashboard/app/ dashboard/wuyi_dashboard/app/
 RUN uv sync --frozen --no-dev --no-editable --python "$(command -v python3)" \
     && /app/.venv/bin/wuyi --help > /dev/null
 

@@ -76,6 +76,8 @@ def test_build_stage_install_steps_run_in_a_clean_directory(tmp_path: Path) -> N
     work.mkdir()
     ignored = {".venv", "__pycache__", "tests", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
     for args in build.all("COPY"):
+        if args.startswith("--from="):
+            continue  # another stage's output (the web build): test_web_app_is_built_in_the_image
         *sources, target = shlex.split(args)
         for source in sources:
             origin = ROOT / source
@@ -111,3 +113,26 @@ def test_build_stage_install_steps_run_in_a_clean_directory(tmp_path: Path) -> N
     # back at the source folder
     leaks = [p for p in venv.rglob("*.pth") if str(work) in p.read_text(encoding="utf-8")]
     assert not leaks, f"editable installs would break in the runtime stage: {leaks}"
+
+
+def test_web_app_is_built_in_the_image_as_scripts_install_builds_it() -> None:
+    """Issue #13: "the front-end is built in the image". The node stage runs what scripts/install
+    runs (npm ci from the lock file, then the Vite build), and its output lands in the dashboard
+    package before the build stage installs it."""
+    assert (ROOT / "web" / "package-lock.json").exists()
+    web = _stage("web")
+    assert web.base.startswith("node:")
+    runs = " && ".join(web.all("RUN"))
+    assert "npm ci" in runs and "npm run build" in runs
+    install = (ROOT / "scripts" / "install").read_text(encoding="utf-8")
+    assert "npm ci" in install and "npm run" in install
+    out_dir = re.search(r'new URL\("([^"]+)"', (ROOT / "web" / "vite.config.js").read_text("utf-8"))
+    assert out_dir, "vite.config.js no longer names its outDir"
+    built = str((Path("/src/web") / out_dir[1]).resolve()) + "/"
+    build = _stage("build").instructions
+    copy_at = next(
+        i for i, (kw, args) in enumerate(build) if kw == "COPY" and args.startswith("--from=web")
+    )
+    assert shlex.split(build[copy_at][1])[1] == built
+    last_sync = max(i for i, (kw, args) in enumerate(build) if kw == "RUN" and "uv sync" in args)
+    assert copy_at < last_sync, "the web build must be in place before the package is installed"
