@@ -3,7 +3,8 @@
 The API process also runs the relay (its log to ``wuyi.<service>.events``) and follows its own
 log into its projections; replicas queue on the relay's lock, so running several is safe.
 Events are hashed with the keys of ``WUYI_AUDIT_KEYS``, required; the relay signs checkpoints
-into ``WUYI_AUDIT_CHECKPOINT_DIR`` when it is set.
+into ``WUYI_AUDIT_CHECKPOINT_DIR`` when it is set. Every worker re-verifies its service's chain
+every ``WUYI_AUDIT_VERIFY_SECONDS`` (``wuyi_audit_chain_broken``, core/wuyi_core/audit_watch.py).
 ``--worker`` runs the service's worker: for the registry the same loops without the API; for
 reporting the faust-streaming worker (registry replica from Kafka, deadline and eligibility
 sweeps) plus relay and projections; for scoring plain aiokafka consumers (registry replica and
@@ -21,6 +22,8 @@ import signal
 import uvicorn
 from fastapi import FastAPI
 from rich.console import Console
+from wuyi_core import logs
+from wuyi_core.audit_watch import audit_loop
 from wuyi_core.auth import TokenService
 from wuyi_core.bus.kafka import KafkaBus
 from wuyi_core.db.postgres import PostgresDatabase
@@ -66,6 +69,7 @@ def run_service(service: str, worker: bool, port: int | None, console: Console) 
     if missing:
         console.print(f"[red]缺少环境变量 / missing settings:[/red] {', '.join(missing)}")
         raise SystemExit(2)
+    logs.configure()  # JSON lines with trace and correlation ids (WUYI_LOG_FORMAT=text: plain)
     if service == "reporting" and worker:
         _run_reporting_worker(settings)
         return
@@ -96,6 +100,7 @@ def _run_reporting_worker(settings: WuyiSettings) -> None:
         )
         await relay.migrate()
         loops = [relay_loop(relay), *(follow(p) for p in reporting.projectors.values())]
+        loops += audit_watch("reporting", reporting.store, settings)
         async with running(loops):
             await stop.wait()
 
@@ -107,6 +112,14 @@ def checkpointer(service: str, store: EventStore) -> Checkpointer | None:
     """The relay's checkpointer, when ``WUYI_AUDIT_CHECKPOINT_DIR`` names a folder."""
     log = distributed_checkpoint_logs().get(service)
     return None if log is None else Checkpointer(service, store, log)
+
+
+def audit_watch(service: str, store: EventStore, settings: WuyiSettings) -> list[Loop]:
+    """A worker's periodic audit verification (``wuyi_audit_chain_broken``), unless turned off."""
+    if settings.audit_verify_seconds <= 0:
+        return []
+    log = distributed_checkpoint_logs().get(service)
+    return [audit_loop(service, store, log, settings.audit_verify_seconds)]
 
 
 def relay_loop(relay: Relay) -> Loop:
@@ -159,6 +172,8 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
     )
     await relay.migrate()
     loops.append(relay_loop(relay))
+    if worker:
+        loops += audit_watch(service, store, settings)
     try:
         if worker:
             await _until_signalled(loops)
@@ -168,6 +183,8 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
                 host=settings.host,
                 port=port,
                 log_level="info",
+                log_config=None,  # uvicorn's records go through logs.configure's handler
+                access_log=False,  # RequestLog writes one line per request, with its ids
             )
             await uvicorn.Server(config).serve()
     finally:

@@ -28,6 +28,7 @@ from wuyi_core.auth import Principal, TokenService
 from wuyi_core.docs import install_docs
 from wuyi_core.errors import InvalidInput, Unauthorized, Unavailable, WuyiError
 from wuyi_core.eventstore import EventStore
+from wuyi_core.logs import CORRELATION_SCOPE_KEY, RequestLog
 from wuyi_core.middleware import BodyLimit, DatabaseOutage, SecurityHeaders, error_response
 from wuyi_core.session import SESSION_COOKIE, check_origin
 
@@ -143,8 +144,8 @@ def correlation_id(request: Request) -> str:
     """The caller's ``X-Correlation-ID``, or a new one: it links a request to its events and
     is kept in their metadata for good, so it is bounded (128 characters of an id's alphabet)."""
     given = request.headers.get("x-correlation-id")
-    if given is None:
-        return str(uuid.uuid4())
+    if given is None:  # the one RequestLog made for this request's log lines, if it ran
+        return str(request.scope.get(CORRELATION_SCOPE_KEY) or uuid.uuid4())
     if not _CORRELATION_ID.fullmatch(given):
         raise InvalidInput(
             "X-Correlation-ID 须为 1–128 个字母、数字或 ._:/+=- 字符",
@@ -196,6 +197,7 @@ def service_app(
     app.add_middleware(BodyLimit, larger=larger_bodies or {})
     app.add_middleware(DatabaseOutage, db=store.db)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog, service=service)
     telemetry.configure()
 
     # FastAPI's own telemetry (on by default with OpenTelemetry installed) makes each request a

@@ -23,5 +23,7 @@ class WuyiSettings(BaseSettings):
     # there and not kept here, so that settings dumps never carry them. Signed checkpoints go to
     # this folder, one file per service (eventstore/checkpoints.py).
     audit_checkpoint_dir: Path | None = None
+    # How often a worker re-verifies its service's hash chain (audit_watch.py); 0: never.
+    audit_verify_seconds: float = 3600.0
     port: int = 8000
     host: str = "127.0.0.1"

@@ -48,6 +48,10 @@ relay_stalled = _meter.create_gauge(
 loop_restarts = _meter.create_counter(
     "wuyi.loop.restarts", description="background loops restarted after an unexpected error"
 )
+audit_chain_broken = _meter.create_gauge(
+    "wuyi.audit.chain.broken",
+    description="1 when a service's hash chain or signed checkpoint last failed verification",
+)
 
 
 def configure(service: str = "wuyi") -> None:
@@ -91,6 +95,7 @@ def span(name: str, parent: str | None, kind: SpanKind) -> Iterator[Span]:
 
 __all__ = [
     "SpanKind",
+    "audit_chain_broken",
     "configure",
     "consumer_events",
     "consumer_lag",

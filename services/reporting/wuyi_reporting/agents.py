@@ -28,6 +28,7 @@ from wuyi_core.settings import WuyiSettings
 
 from wuyi_reporting.application.eligibility import sweep
 from wuyi_reporting.application.missed import sweep_missed
+from wuyi_reporting.application.township_completeness import measure_completeness
 from wuyi_reporting.bootstrap import REPLICA, Reporting
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ def create_worker_app(
             return
         try:
             await sweep_missed(holder["reporting"])
+            await measure_completeness(holder["reporting"])
             await sweep(holder["reporting"], new_only=True)
         except Exception:  # a sweep failure must not stop the timer; the next tick retries
             log.exception("reporting sweep failed")

@@ -9,6 +9,7 @@ from wuyi_core.loops import Loop, every, named
 
 from wuyi_reporting.application.eligibility import sweep
 from wuyi_reporting.application.missed import sweep_missed
+from wuyi_reporting.application.township_completeness import measure_completeness
 from wuyi_reporting.bootstrap import Reporting, registry_replica
 
 
@@ -20,11 +21,13 @@ def replica_loop(reporting: Reporting, bus: AbstractBus) -> Loop:
 def deadline_loop(
     reporting: Reporting, seconds: float = 30.0, eligibility_every: float = 3600.0
 ) -> Loop:
-    """Sweep missed reports every ``seconds``; eligibility at start, then hourly."""
+    """Sweep missed reports and measure today's completeness every ``seconds``; eligibility at
+    start, then hourly."""
     ticks = {"since_eligibility": eligibility_every}
 
     async def tick() -> None:
         await sweep_missed(reporting)
+        await measure_completeness(reporting)
         if ticks["since_eligibility"] >= eligibility_every:
             await sweep(reporting)
             ticks["since_eligibility"] = 0.0

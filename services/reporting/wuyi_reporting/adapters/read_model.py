@@ -52,6 +52,15 @@ class ReportingReads:
             )
         return [row["id"] for row in rows]
 
+    async def townships(self, tenant: str) -> list[Row]:
+        """The county's open townships (id and name), for completeness per township."""
+        async with self._db.read() as conn:
+            return await conn.fetch(
+                "SELECT id, name FROM registry_entities WHERE tenant = $1 AND kind = 'township'"
+                " AND closed_at IS NULL ORDER BY id",
+                tenant,
+            )
+
     async def unpublished_entities(self, tenant: str) -> list[str]:
         """Entities whose eligibility was never published (new to reporting)."""
         async with self._db.read() as conn:

@@ -16,6 +16,7 @@ from wuyi_core.db.port import Row
 from wuyi_core.errors import ConcurrencyConflict
 from wuyi_core.eventstore import EventMetadata, NewEvent
 
+from wuyi_reporting import metrics
 from wuyi_reporting.application.days import expected_on
 from wuyi_reporting.bootstrap import Reporting
 from wuyi_reporting.domain.settings import REPORTING_LEVELS
@@ -78,6 +79,7 @@ async def _record(
             0,
             [NewEvent(event)],
         )
+        metrics.missed_reports.add(1, {"tenant": tenant, "level": str(grid["level"])})
         return True
     except ConcurrencyConflict:
         return False  # reported meanwhile, or another replica recorded it
