@@ -25,7 +25,10 @@ from datetime import datetime
 from wuyi_contracts.envelope import Envelope
 
 from wuyi_core import revocations
-from wuyi_core.db.port import AbstractConnection, Row
+from wuyi_core.bus.port import AbstractBus
+from wuyi_core.clock import Clock
+from wuyi_core.consumer import ConsumerRunner
+from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS registry_entities (
@@ -165,3 +168,12 @@ async def walk(
         start,
     )
     return [row["id"] for row in rows]
+
+
+def replica_consumer(
+    name: str, db: AbstractDatabase, bus: AbstractBus | None, clock: Clock | None = None
+) -> ConsumerRunner:
+    """The consumer keeping a service's copy of the registry in ``db``, following the
+    registry's events on ``bus``; without a bus, driven from outside (dead-letter commands)."""
+    subscription = bus.subscribe(name, ["registry"], db) if bus else None
+    return ConsumerRunner(name, db, subscription, apply_registry_event, clock=clock)

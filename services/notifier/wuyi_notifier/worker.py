@@ -12,7 +12,7 @@ from wuyi_core.bus.port import AbstractBus
 from wuyi_core.consumer import ConsumerRunner, Handler
 from wuyi_core.db.port import AbstractConnection
 from wuyi_core.loops import Loop, every, named
-from wuyi_core.registry_replica import apply_registry_event
+from wuyi_core.registry_replica import replica_consumer
 
 from wuyi_notifier.adapters import deliveries
 from wuyi_notifier.application.dispatch import notify
@@ -31,13 +31,7 @@ def consumers(notifier: Notifier, bus: AbstractBus | None) -> list[ConsumerRunne
     without a bus, driven from outside (dead-letter commands)."""
     db = notifier.db
     return [
-        ConsumerRunner(
-            REPLICA,
-            db,
-            bus.subscribe(REPLICA, ["registry"], db) if bus else None,
-            apply_registry_event,
-            clock=notifier.clock,
-        ),
+        replica_consumer(REPLICA, db, bus, notifier.clock),
         ConsumerRunner(
             POLICY,
             db,

@@ -67,12 +67,4 @@ async def build_reporting(
 
 def registry_replica(reporting: Reporting, bus: AbstractBus) -> ConsumerRunner:
     """The consumer that keeps reporting's copy of the registry current."""
-    db = reporting.store.db
-    name = "reporting.registry-replica"
-    return ConsumerRunner(
-        name,
-        db,
-        bus.subscribe(name, ["registry"], db),
-        replica.apply_registry_event,
-        clock=reporting.clock,
-    )
+    return replica.replica_consumer(REPLICA, reporting.store.db, bus, reporting.clock)

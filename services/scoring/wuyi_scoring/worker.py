@@ -10,7 +10,7 @@ from functools import partial
 from wuyi_core.bus.port import AbstractBus
 from wuyi_core.consumer import ConsumerRunner
 from wuyi_core.loops import Loop, every, named
-from wuyi_core.registry_replica import apply_registry_event
+from wuyi_core.registry_replica import replica_consumer
 
 from wuyi_scoring.application.management import sweep_overdue
 from wuyi_scoring.application.policy import delisting_policy
@@ -25,13 +25,7 @@ def consumers(scoring: Scoring, bus: AbstractBus | None) -> list[ConsumerRunner]
     (dead-letter commands)."""
     db = scoring.store.db
     return [
-        ConsumerRunner(
-            REPLICA,
-            db,
-            bus.subscribe(REPLICA, ["registry"], db) if bus else None,
-            apply_registry_event,
-            clock=scoring.clock,
-        ),
+        replica_consumer(REPLICA, db, bus, scoring.clock),
         ConsumerRunner(
             POLICY,
             db,
