@@ -2,9 +2,11 @@
 
 Binary content mode: attributes become ``ce_``-prefixed headers, the data is the JSON value.
 Extensions: ``tenant``, ``correlationid``, ``causationid``, ``actor``, ``traceparent``, and
-``sequence`` (the event's position in its service log, zero-padded so that it orders as a string,
-as the CloudEvents sequence extension asks) so subscribers can detect gaps and duplicates and
-restore the log's total order across partitions, and ``streamversion`` (the event's version in
+``sequence`` (the event's place in its service log, a string that orders as the log does, as
+the CloudEvents sequence extension asks: its position zero-padded to 20 digits, or, where the log
+is ordered by commit (PostgreSQL), "1" + transaction id (19 digits) + position (20 digits); see
+``wuyi_core.eventstore.records.log_sequence``) so subscribers can detect duplicates and restore
+the log's total order across partitions, and ``streamversion`` (the event's version in
 its aggregate's stream).
 """
 

@@ -28,7 +28,7 @@ import logging
 from wuyi_core import health, telemetry
 from wuyi_core.bus.port import AbstractPublisher, Unpublishable
 from wuyi_core.eventstore.checkpoints import Checkpointer
-from wuyi_core.eventstore.store import EventStore, read_all
+from wuyi_core.eventstore.store import EventStore
 from wuyi_core.tracking import DDL, get_checkpoint, set_checkpoint
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class Relay:
         ``Unpublishable`` after checkpointing the events before the refused one."""
         async with self.store.db.transaction(lock=f"relay:{self.name}") as conn:
             position = await get_checkpoint(conn, self.name)
-            events = await read_all(conn, position, self.batch)
+            events = await self.store.follow_in(conn, position, self.batch)
             if not events:
                 return 0
             try:

@@ -17,6 +17,8 @@ from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
 
 
 class PostgresConnection(AbstractConnection):
+    dialect = "postgres"
+
     def __init__(self, conn: asyncpg.Connection, schema: str) -> None:
         self._conn = conn
         self._schema = schema
