@@ -35,7 +35,9 @@ of Emmett's PostgreSQL store (``transaction_id xid8`` + ``pg_snapshot_xmin``), w
 taken as a (transaction, position) pair; Marten's high-water-mark daemon instead waits for gaps
 in its sequence to fill and skips them after a timeout, which can pass over a slow transaction
 (docs/architecture-notes.md). The price: an open writing transaction anywhere in the cluster
-holds every follower back until it ends, so transactions that write stay short.
+holds every follower back until it ends, so transactions that write stay short. ``append``
+waits after its commit until the horizon passes its own transaction (``settle``), so that a
+caller catching a projection up next reads its own write.
 
 On SQLite a transaction already holds the file's write lock (``BEGIN IMMEDIATE``), so there is
 one writer: positions stay ``max + 1``, dense and in commit order, ``transaction_id`` is 0 and
@@ -170,14 +172,14 @@ class EventStore:
         The wait is as long as the transactions that overlap it, milliseconds when writers keep
         their transactions short; after ``timeout`` it gives up (the followers still get the
         events, later) and returns False."""
-        delay, waited = 0.0005, 0.0
+        delay, waited = 0.0002, 0.0
         async with self.db.read() as conn:
             while not await conn.fetchval(_SETTLED, transaction_id):
                 if waited >= timeout:
                     return False
                 await asyncio.sleep(delay)
                 waited += delay
-                delay = min(delay * 2, 0.02)
+                delay = min(delay * 2, 0.002)
         return True
 
     def notify(self) -> None:
