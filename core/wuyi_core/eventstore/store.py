@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from datetime import datetime
@@ -78,6 +79,8 @@ from wuyi_core.eventstore.records import (
 from wuyi_core.limits import max_event_bytes
 
 # The named lock every append took before commit ordering; now only a serialized store's.
+log = logging.getLogger(__name__)
+
 APPEND_LOCK = "events:append"
 Ordering = Literal["position", "commit"]
 ANY_VERSION = None
@@ -176,6 +179,12 @@ class EventStore:
         async with self.db.read() as conn:
             while not await conn.fetchval(_SETTLED, transaction_id):
                 if waited >= timeout:
+                    log.warning(
+                        "append settle: transaction %s still above the follow horizon after "
+                        "%.1f s; an older transaction of the cluster is still open",
+                        transaction_id,
+                        timeout,
+                    )
                     return False
                 await asyncio.sleep(delay)
                 waited += delay
