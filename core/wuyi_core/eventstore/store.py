@@ -255,9 +255,16 @@ class EventStore:
             raise ConcurrencyConflict(stream_id, expected_version, version)
         await self._release(conn, tenant, stream_id, release)
         await self._claim(conn, tenant, stream_id, claim)
+        recorded_at = self.clock.now()
+        for offset, event in enumerate(events, start=1):  # before any position is drawn
+            version_of = version + offset
+            draft = _stored(
+                tenant, stream_id, event, metadata, recorded_at, 0, version_of, "", self.keyring
+            )
+            # The envelope's sequence is at its longest (40 characters) in commit order.
+            self._check_size(replace(draft, transaction_id=int(self.ordering == "commit")))
         positions = await _positions(conn, len(events), self.ordering)
         stored = []
-        recorded_at = self.clock.now()
         for offset, (event, position) in enumerate(zip(events, positions, strict=True), start=1):
             record = _stored(
                 tenant,
@@ -270,7 +277,6 @@ class EventStore:
                 prev_hash,
                 self.keyring,
             )
-            self._check_size(record)
             try:
                 transaction_id = await conn.fetchval(_INSERT, *_row(record))
             except Exception as err:
