@@ -17,8 +17,10 @@ export async function signIn(tenant, username, password) {
 }
 
 export async function signOut() {
-  await api("/auth/v1/sign-out", { method: "POST" });
+  const done = await api("/auth/v1/sign-out", { method: "POST" });
   session.user = null;
+  // OpenID Connect: sign out at the identity provider too (it asks the user to confirm)
+  if (done && done.end_session_url) window.location.assign(done.end_session_url);
 }
 
 export function homeOf(user) {
