@@ -102,6 +102,7 @@ async def test_the_code_flow_with_pkce_ends_in_the_session_cookie_a_service_acce
         "tenant": "t1",
         "role": "county_admin",
         "scope": None,
+        "sign_in": "oidc",
     }
     # the same signed token as a bearer token: a service accepts the cookie
     entities = await client.get("/registry/v1/entities")

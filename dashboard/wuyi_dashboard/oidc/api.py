@@ -127,6 +127,7 @@ def create_oidc_app(
             "tenant": who.tenant,
             "role": who.role.value,
             "scope": who.scope,
+            "sign_in": "oidc",  # users are the provider's: the app hides user management
         }
 
     @app.post("/v1/sign-out")
