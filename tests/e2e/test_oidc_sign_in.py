@@ -28,6 +28,7 @@ from wuyi_registry.api.app import create_app as registry_app
 from wuyi_registry.bootstrap import build_registry
 
 from tests.oidc.provider import CLIENT_ID, CLIENT_SECRET, running_provider, through_provider
+from wuyi.embedded import create_embedded_app, open_accounts, open_embedded
 from wuyi.web_signin import web_mounts
 
 SITE = "http://localhost"
@@ -95,6 +96,8 @@ async def test_the_code_flow_with_pkce_ends_in_the_session_cookie_a_service_acce
     assert landed.status_code == 302 and landed.headers["location"] == "/#/grid"
     cookie = [c for c in landed.headers.get_list("set-cookie") if c.startswith("wuyi_session=")]
     assert cookie and "httponly" in cookie[0].lower() and "samesite=strict" in cookie[0].lower()
+    replayed = await client.get(back.removeprefix(SITE))  # the flow cookie is used up
+    assert replayed.status_code == 401 and "登录流程已失效" in replayed.text
     who = (await client.get("/auth/v1/session")).json()
     assert who == {
         "username": "county-admin",
@@ -111,6 +114,34 @@ async def test_the_code_flow_with_pkce_ends_in_the_session_cookie_a_service_acce
         "/registry/v1/entities", json={"name": "示范县", "kind": "county"}, headers=ORIGIN
     )
     assert created.status_code == 201, created.text
+
+
+async def test_a_role_list_maps_to_its_one_wuyi_role_and_the_scope_claim_to_the_scope(site):
+    """Providers carry other systems' roles too: those are ignored, the one that is Wuyi's
+    counts, and the scope claim bounds what the person may touch."""
+    client, _ = site
+    landed = await signed_in(client, "grid-worker")
+    assert landed.status_code == 302
+    who = (await client.get("/auth/v1/session")).json()
+    assert (who["role"], who["scope"], who["display_name"]) == ("grid_member", "g-0001", "张网格员")
+    refused = await client.post(
+        "/registry/v1/entities", json={"name": "县", "kind": "county"}, headers=ORIGIN
+    )
+    assert refused.status_code == 403
+
+
+async def test_the_embedded_mode_says_its_sign_in_is_not_oidc(tmp_path):
+    services, tokens = await open_embedded(tmp_path / "data")
+    accounts = await open_accounts(tmp_path / "data")
+    app = create_embedded_app(services, tokens, accounts)
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=SITE
+        ) as client:
+            assert (await client.get("/auth/v1/oidc")).json() == {"enabled": False}
+    finally:
+        await services.close()
+        await accounts.db.close()
 
 
 async def test_sign_out_revokes_the_session_and_offers_the_providers_end_session(site, issuer):
