@@ -181,6 +181,20 @@ async def test_a_callback_with_a_tampered_state_is_refused(site):
     assert "wuyi_session" not in client.cookies
 
 
+async def test_a_callback_naming_another_issuer_is_refused(site):
+    """Mix-up (RFC 9207): an answer that says it comes from another provider is not redeemed."""
+    client, _ = site
+    landed = await client.get("/auth/v1/oidc/login")
+    async with httpx.AsyncClient() as browser:
+        back = await through_provider(browser, landed.headers["location"], "county-admin", CALLBACK)
+    query = {k: v[0] for k, v in parse_qs(urlsplit(back).query).items()}
+    refused = await client.get(
+        "/auth/v1/oidc/callback", params={**query, "iss": "https://evil.example"}
+    )
+    assert refused.status_code == 401 and "登录回调来自其他身份提供方" in refused.text
+    assert "wuyi_session" not in client.cookies
+
+
 async def test_a_code_issued_for_another_nonce_is_refused(site, issuer):
     """Code injection: a code obtained with another nonce (a stolen or planted one) is
     redeemed, but its ID token does not carry this sign-in's nonce."""
