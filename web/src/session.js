@@ -23,6 +23,7 @@ export async function signOut() {
 
 export function homeOf(user) {
   if (!user) return "/";
-  const homes = { grid_member: "/grid", county_admin: "/users", township_reviewer: "/review" };
+  const homes = { grid_member: "/grid", county_admin: "/users", township_reviewer: "/review",
+    county_evaluator: "/county/evaluation" };
   return homes[user.role] || "/";
 }
