@@ -320,7 +320,7 @@ async def test_a_delisting_with_its_reason_moves_the_entity_to_the_delisting_lis
     await screen.locator(".reason-fraud").click()
     await screen.click("#confirm-delisting")  # no note: the API names the field
     field = screen.locator(".el-form-item", has=screen.locator("#delisting-note"))
-    await expect(field.locator(".el-form-item__error")).to_contain_text("note")
+    await expect(field.locator(".el-form-item__error")).to_have_text("不能为空")
     await shot(screen, "county-delisting-1440")
     await screen.fill("#delisting-note", "复核发现台账系事后补录，弄虚作假")
     await screen.click("#confirm-delisting")
@@ -356,7 +356,7 @@ async def test_a_public_notice_is_opened_and_its_objections_ruled_one_then_all(c
     first = objections.filter(has_text="夜间卡口无人值守")
     await first.locator(".dismiss-one").click()  # no note: the API names the field
     field = screen.locator(".el-form-item", has=screen.locator("#ruling-note"))
-    await expect(field.locator(".el-form-item__error")).to_contain_text("note")
+    await expect(field.locator(".el-form-item__error")).to_have_text("不能为空")
     await screen.fill("#ruling-note", "经核实卡口24小时值守，异议不成立")
     await first.locator(".dismiss-one").click()
     await expect(first).to_contain_text("不成立")

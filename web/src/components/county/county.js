@@ -3,10 +3,16 @@
 import { api, ApiError } from "../../api.js";
 import { apiMessage } from "../../i18n.js";
 
-/** The API's message when it names ``name`` (or a field inside it, as ``phases.0.deadline``). */
+/** The API's message when it names ``name`` (or a field inside it, as ``phases.0.deadline``);
+ * shown under that field, so without the field's code name in front ("note：不能为空"). */
 export function fieldError(error, name) {
   if (!error || !error.field) return "";
-  return error.field === name || error.field.startsWith(`${name}.`) ? apiMessage(error) : "";
+  if (error.field !== name && !error.field.startsWith(`${name}.`)) return "";
+  const message = apiMessage(error);
+  for (const prefix of [`${error.field}：`, `${error.field}: `, `${error.field} `]) {
+    if (message.startsWith(prefix)) return message.slice(prefix.length);
+  }
+  return message;
 }
 
 /** The message of an error that names no field shown on the page. */
