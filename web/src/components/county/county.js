@@ -1,5 +1,6 @@
 // Shared by the county's pages: field errors of the API, evidence uploads, campaigns, and who
 // acts at an application's current stage of its campaign's review chain.
+import { computed, ref } from "vue";
 import { api, ApiError } from "../../api.js";
 import { apiMessage } from "../../i18n.js";
 
@@ -75,4 +76,17 @@ export function liveTotal(rubric, scores) {
   }
   const sum = items.filter((i) => i.max_points !== null).reduce((acc, i) => acc + Number(scores[i.id] || 0), 0);
   return { total: Math.round(sum * 100) / 100, vetoes };
+}
+
+export const PAGE_SIZE = 20;
+
+/** One page of ``rows`` (a ref of an array) at a time, for tables that may grow long. */
+export function paged(rows) {
+  const page = ref(1);
+  const shown = computed(() => {
+    const last = Math.max(1, Math.ceil(rows.value.length / PAGE_SIZE));
+    const at = Math.min(page.value, last);
+    return rows.value.slice((at - 1) * PAGE_SIZE, at * PAGE_SIZE);
+  });
+  return { page, shown };
 }
