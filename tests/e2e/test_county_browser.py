@@ -331,6 +331,11 @@ async def test_a_delisting_with_its_reason_moves_the_entity_to_the_delisting_lis
         "弄虚作假"
     )
     await expect(screen.locator("#honor")).not_to_contain_text(name)
+    await screen.set_viewport_size(PHONE)
+    await screen.goto(f"{county.url}/#/county/titles")
+    await expect(screen.locator("#recent-delistings")).to_contain_text(name)
+    assert await screen.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    await shot(screen, "county-titles-360")
 
 
 async def test_a_public_notice_is_opened_and_its_objections_ruled_one_then_all(county, screen):
@@ -366,3 +371,6 @@ async def test_a_public_notice_is_opened_and_its_objections_ruled_one_then_all(c
     await expect(screen.locator("#objections .el-tag", has_text="待裁定")).to_have_count(0)
     await expect(screen.locator("#notices-done")).to_contain_text("异议不成立")
     await shot(screen, "county-notices-1440")
+    await screen.set_viewport_size(PHONE)
+    assert await screen.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    await shot(screen, "county-notices-360")
