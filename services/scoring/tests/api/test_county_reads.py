@@ -5,6 +5,7 @@ the county's campaigns, and objection texts for the evaluators who rule on them.
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from ..conftest import advance, build_county, launch, rubric, scores
 
@@ -70,6 +71,7 @@ async def test_the_presets_carry_their_chinese_names_and_chains(stack):
 async def test_the_county_lists_its_campaigns_latest_first_with_batches(stack):
     await build_county(stack, compounds=1)
     first = await launch(stack, title="第一期活动")
+    stack.clock.set(stack.clock.now() + timedelta(minutes=1))  # the test clock stands still
     second = await launch(stack, title="第二期活动", doc_number="宁政办〔2022〕13号")
     listed = (await stack.get("/scoring/v1/campaigns", role="grid_member")).json()["campaigns"]
     assert [c["id"] for c in listed] == [second["id"], first["id"]]
