@@ -114,9 +114,19 @@ def test_every_service_in_the_code_has_an_api_and_a_worker_with_probes_and_limit
         [worker_c] = worker["spec"]["template"]["spec"]["containers"]
         assert api_c["args"] == ["serve", service]
         assert worker_c["args"] == ["serve", service, "--worker"]
-        # readiness reflects the database and Kafka; liveness does not
-        assert api_c["readinessProbe"]["httpGet"]["path"] == f"/{service}/ready"
-        assert api_c["livenessProbe"]["httpGet"]["path"] == f"/{service}/health"
+        # readiness reflects the database and Kafka; liveness does not. The worker serves the
+        # same paths on its probe port (core/tests/test_worker_probes.py tests what they answer)
+        for c in (api_c, worker_c):
+            assert c["readinessProbe"]["httpGet"]["path"] == f"/{service}/ready"
+            assert c["livenessProbe"]["httpGet"]["path"] == f"/{service}/health"
+            assert c["readinessProbe"]["httpGet"]["port"] == "http"
+            [port] = [p["containerPort"] for p in c["ports"] if p["name"] == "http"]
+            assert port == 8000
+        env = {e["name"]: e.get("value") for e in worker_c["env"]}
+        assert env["WUYI_PROBE_PORT"] == "8000"
+        for d in (api, worker):  # scraped directly: the workers' lag feeds their autoscalers
+            annotations = d["spec"]["template"]["metadata"]["annotations"]
+            assert annotations["prometheus.io/path"] == f"/{service}/metrics"
         for c in (api_c, worker_c):
             assert {"cpu", "memory"} <= set(c["resources"]["requests"])
             assert {"cpu", "memory"} <= set(c["resources"]["limits"])
