@@ -7,6 +7,7 @@ of each service, so that a new service or a missing probe cannot slip through.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import subprocess
@@ -15,17 +16,28 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import promql_parser
 import pytest
 import yaml
 from jsonschema import Draft7Validator
 from wuyi_contracts.catalog import SERVICES as PUBLISHING
 from wuyi_contracts.catalog import topic_for
+from wuyi_core import telemetry
+from wuyi_core.bus.embedded import EmbeddedBus
+from wuyi_core.consumer import ConsumerRunner
+from wuyi_core.eventstore import EventStore
+from wuyi_core.loops import running
+from wuyi_notifier import worker as notifier_worker
+from wuyi_reporting import bootstrap as reporting_bootstrap
+from wuyi_scoring import worker as scoring_worker
 
 from tests.deploy.compose import DEPLOY, ROOT, load_yaml
+from tests.deploy.test_observability import exported_metric_names, metric_names
 from wuyi.distributed import SERVED
 
 K8S = DEPLOY / "k8s"
 SCHEMAS = K8S / "schemas"
+MONITORING = K8S / "monitoring"
 
 
 def documents(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -77,16 +89,16 @@ def test_kustomize_build_of_every_overlay_passes_kubeconform_strict() -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
     summaries = re.findall(
-        r"(\d+) resources found .* Valid: (\d+), Invalid: (\d+), Errors: (\d+), Skipped: (\d+)",
+        r"(\d+) resources? found .* Valid: (\d+), Invalid: (\d+), Errors: (\d+), Skipped: (\d+)",
         output,
     )
-    assert len(summaries) == len(OVERLAYS), output
+    assert len(summaries) == len(OVERLAYS) + 1, output  # and deploy/k8s/monitoring
     for found, valid, invalid, errors, skipped in summaries:
         assert int(found) > 0 and found == valid, output
         assert (invalid, errors, skipped) == ("0", "0", "0"), output
 
 
-@pytest.mark.parametrize("folder", [K8S / "base", *OVERLAYS], ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", [K8S / "base", *OVERLAYS, MONITORING], ids=lambda p: p.name)
 def test_every_manifest_is_valid_against_the_kubernetes_and_operator_schemas(folder: Path) -> None:
     found = list(documents(folder))
     assert found or folder != K8S / "base"
@@ -135,17 +147,97 @@ def test_every_service_in_the_code_has_an_api_and_a_worker_with_probes_and_limit
             assert d["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
 
 
+# The Kafka consumers each worker runs (the `consumer` label of wuyi_consumer_lag); the
+# registry's worker consumes no topic.
+WORKER_CONSUMERS = {
+    "wuyi-reporting-worker": {reporting_bootstrap.REPLICA},
+    "wuyi-scoring-worker": {scoring_worker.REPLICA, scoring_worker.POLICY},
+    "wuyi-notifier-worker": {notifier_worker.REPLICA, notifier_worker.POLICY},
+}
+
+
 def test_every_deployment_has_an_autoscaler_and_a_disruption_budget() -> None:
+    """APIs scale on CPU, workers on the consumer lag of their own consumers."""
     hpas, pdbs = of_kind("HorizontalPodAutoscaler"), of_kind("PodDisruptionBudget")
     for name, deployment in of_kind("Deployment").items():
         assert hpas[name]["spec"]["scaleTargetRef"]["name"] == name
         metric = hpas[name]["spec"]["metrics"][0]
-        if name.endswith("-worker"):
-            assert metric["external"]["metric"]["name"] == "wuyi_consumer_lag"
+        if name in WORKER_CONSUMERS:
+            external = metric["external"]["metric"]
+            assert external["name"] == "wuyi_consumer_lag"
+            [expression] = external["selector"]["matchExpressions"]
+            assert (expression["key"], expression["operator"]) == ("consumer", "In")
+            assert set(expression["values"]) == WORKER_CONSUMERS[name], name
         else:
             assert metric["resource"]["name"] == "cpu"
         selector = deployment["spec"]["selector"]["matchLabels"]
         assert pdbs[name]["spec"]["selector"]["matchLabels"] == selector
+    assert set(WORKER_CONSUMERS) | {"wuyi-registry-worker"} == {
+        f"wuyi-{s}-worker" for s in SERVED
+    }, "a new worker needs its autoscaler's consumers here"
+
+
+def adapter_rules() -> list[dict[str, Any]]:
+    [config] = [
+        d for _, d in documents(MONITORING) if d["metadata"]["name"] == "wuyi-prometheus-adapter"
+    ]
+    rules = yaml.safe_load(config["data"]["config.yaml"])["externalRules"]
+    assert isinstance(rules, list)
+    return rules
+
+
+async def test_the_adapter_serves_the_lag_the_workers_export_as_their_autoscalers_read_it(
+    tmp_path: Path, db: Any
+) -> None:
+    """The prometheus-adapter rule of deploy/k8s/monitoring: its series is a metric the
+    services export, with the `consumer` label a running consumer gives it; its queries are
+    valid PromQL; it serves the external metric under the name and labels the HPAs select."""
+    [rule] = adapter_rules()
+    series = promql_parser.parse(rule["seriesQuery"])
+    assert isinstance(series, promql_parser.VectorSelector)
+    assert series.name in await exported_metric_names(tmp_path)
+    matchers = {m.name for m in series.matchers.matchers}
+    assert {"namespace", "consumer"} <= matchers
+    assert rule["resources"]["overrides"]["namespace"]["resource"] == "namespace"
+    query = (
+        rule["metricsQuery"]
+        .replace("<<.Series>>", series.name)
+        .replace("<<.LabelMatchers>>", 'namespace="wuyi-ninghua",consumer=~"a|b"')
+        .replace("<<.GroupBy>>", "namespace")
+    )
+    assert set(metric_names(promql_parser.parse(query))) == {series.name}
+    external = [
+        m["external"]["metric"]
+        for hpa in of_kind("HorizontalPodAutoscaler").values()
+        for m in hpa["spec"]["metrics"]
+        if m["type"] == "External"
+    ]
+    assert external and {m["name"] for m in external} == {rule["name"]["as"]}
+    # a running consumer reports its lag under the label the autoscalers select on
+    telemetry.configure()
+    store = EventStore(db)
+    await store.migrate()
+    runner = ConsumerRunner(
+        "deploy-test.lag",
+        db,
+        EmbeddedBus({"registry": store}).subscribe("deploy-test.lag", ["registry"], db),
+        _ignore,
+    )
+    await runner.migrate()
+    async with running([runner.run]):
+        for _ in range(100):
+            if (
+                'wuyi_consumer_lag{consumer="deploy-test.lag"'
+                in telemetry.prometheus_text().decode()
+            ):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("a running consumer does not report wuyi_consumer_lag")
+
+
+async def _ignore(envelope: Any, conn: Any) -> None:
+    return None
 
 
 def test_each_service_reaches_only_its_database_kafka_and_dns() -> None:
