@@ -17,7 +17,9 @@ and the sender claims under a lock, so workers can be replicated.
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -31,6 +33,7 @@ from wuyi_core.eventstore import EventStore
 from wuyi_core.eventstore.checkpoints import Checkpointer
 from wuyi_core.eventstore.keyring import Keyring
 from wuyi_core.loops import Loop, follow, named, root_app, running
+from wuyi_core.probes import Check, ProbeServer
 from wuyi_core.relay import Relay
 from wuyi_core.settings import WuyiSettings
 from wuyi_dashboard.oidc.config import OidcConfig
@@ -85,7 +88,6 @@ def run_service(service: str, worker: bool, port: int | None, console: Console) 
 
 def _run_reporting_worker(settings: WuyiSettings) -> None:
     """The reporting worker runs on faust-streaming: its agents call the same handlers."""
-    from faust.worker import Worker
     from wuyi_reporting.agents import create_worker_app
 
     assert settings.database_url and settings.kafka_bootstrap
@@ -99,6 +101,8 @@ def _run_reporting_worker(settings: WuyiSettings) -> None:
         )
 
     async def background(reporting: Reporting, stop: asyncio.Event) -> None:
+        if probes is not None:
+            probes.db = reporting.store.db
         relay = Relay(
             reporting.store,
             bus.publisher(),
@@ -112,7 +116,49 @@ def _run_reporting_worker(settings: WuyiSettings) -> None:
             await stop.wait()
 
     app = create_worker_app(settings, build, background)
-    Worker(app, loglevel="warning", quiet=True).execute_from_commandline()
+    probes = worker_probes("reporting", settings, None, checks=(faust_group_check(app),))
+    if probes is not None:
+        app.task(probes.start)  # first, so the worker is alive (not ready) while it builds
+    reporting_worker(app).execute_from_commandline()
+
+
+def reporting_worker(app: Any) -> Any:
+    """The faust worker, logging through ``logs.configure``'s handler (JSON lines with the
+    trace and correlation ids) instead of installing its own format: mode's logging setup, the
+    stdout redirection and the terminal spinner are turned off; faust's and mode's own loggers
+    keep the level the worker had (warnings and errors)."""
+    from faust.worker import Worker
+
+    worker = Worker(app, quiet=True, override_logging=False, redirect_stdouts=False)
+    worker.spinner = None
+    for name in ("faust", "mode"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return worker
+
+
+def worker_probes(
+    service: str,
+    settings: WuyiSettings,
+    db: PostgresDatabase | None,
+    checks: tuple[Check, ...] = (),
+) -> ProbeServer | None:
+    """The worker's /health, /ready and /metrics server, when ``WUYI_PROBE_PORT`` is set."""
+    if settings.probe_port is None:
+        return None
+    return ProbeServer(service, db, host=settings.host, port=settings.probe_port, checks=checks)
+
+
+def faust_group_check(app: Any) -> Check:
+    """The faust worker's Kafka state: its consumer group joined once, and not rebalancing."""
+
+    def check() -> dict[str, str]:
+        if not app.rebalancing_count:
+            return {"kafka": "consumer group not joined yet"}
+        if app.rebalancing:
+            return {"kafka": "consumer group rebalancing"}
+        return {}
+
+    return check
 
 
 def checkpointer(service: str, store: EventStore) -> Checkpointer | None:
@@ -192,7 +238,10 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
     loops.append(relay_loop(relay))
     if worker:
         loops += audit_watch(service, store, settings)
+    probes = worker_probes(service, settings, db) if worker else None
     try:
+        if probes is not None:
+            await probes.start()
         if worker:
             await _until_signalled(loops)
         else:
@@ -206,6 +255,8 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
             )
             await uvicorn.Server(config).serve()
     finally:
+        if probes is not None:
+            await probes.stop()
         await db.close()
 
 

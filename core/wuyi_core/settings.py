@@ -25,6 +25,9 @@ class WuyiSettings(BaseSettings):
     audit_checkpoint_dir: Path | None = None
     # How often a worker re-verifies its service's hash chain (audit_watch.py); 0: never.
     audit_verify_seconds: float = 3600.0
+    # A worker's probes (/<service>/health, /ready, /metrics: probes.py) listen here, on
+    # ``host``; unset, a worker serves no HTTP (several workers on one machine, tests).
+    probe_port: int | None = None
     port: int = 8000
     host: str = "127.0.0.1"
     # OpenID Connect sign-in of the distributed mode's web application (docs/oidc.md): on when
