@@ -4,6 +4,8 @@ import SignIn from "./pages/SignIn.vue";
 import GridReport from "./pages/GridReport.vue";
 import Users from "./pages/Users.vue";
 import Review from "./pages/Review.vue";
+import Complaints from "./pages/township/Complaints.vue";
+import Quota from "./pages/township/Quota.vue";
 import { session, loadSession } from "./session.js";
 
 // Hash history: every route is the one index.html the server has, no fallback rules needed.
@@ -15,6 +17,9 @@ export const router = createRouter({
     { path: "/grid", component: GridReport, meta: { signedIn: true } },
     { path: "/users", component: Users, meta: { signedIn: true } },
     { path: "/review", component: Review, meta: { signedIn: true } },
+    // township reviewer: complaints to verify, quota status
+    { path: "/complaints", component: Complaints, meta: { signedIn: true } },
+    { path: "/quota", component: Quota, meta: { signedIn: true } },
   ],
 });
 
