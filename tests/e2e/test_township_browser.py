@@ -192,6 +192,11 @@ async def test_a_reviewer_sees_the_quota_of_each_batch_as_the_api_counts_it(site
     await shot(phone, "township-quota-360")
     await phone.set_viewport_size(WIDE)
     await shot(phone, "township-quota-1440")
+    await phone.click("#language")  # every label from the English catalogue too
+    await expect(phone.locator("h2")).to_have_text("Application quotas")
+    await expect(phone.locator(f'.quota-batch[data-batch="{batch_id}"]')).to_contain_text("Not met")
+    await shot(phone, "township-quota-en-1440")
+    await phone.click("#language")
     password = await site.worker("qian")
     await phone.click("#sign-out")
     await expect(phone.locator("#sign-out")).to_have_count(0)
