@@ -6,6 +6,10 @@ import Users from "./pages/Users.vue";
 import Review from "./pages/Review.vue";
 import Complaints from "./pages/township/Complaints.vue";
 import Quota from "./pages/township/Quota.vue";
+import Campaigns from "./pages/county/Campaigns.vue";
+import Evaluation from "./pages/county/Evaluation.vue";
+import Notices from "./pages/county/Notices.vue";
+import Titles from "./pages/county/Titles.vue";
 import { session, loadSession } from "./session.js";
 
 // Hash history: every route is the one index.html the server has, no fallback rules needed.
@@ -20,6 +24,11 @@ export const router = createRouter({
     // township reviewer: complaints to verify, quota status
     { path: "/complaints", component: Complaints, meta: { signedIn: true } },
     { path: "/quota", component: Quota, meta: { signedIn: true } },
+    // county: campaign set-up (admin); evaluation, public notices, titles (evaluators)
+    { path: "/county/campaigns", component: Campaigns, meta: { signedIn: true } },
+    { path: "/county/evaluation", component: Evaluation, meta: { signedIn: true } },
+    { path: "/county/notices", component: Notices, meta: { signedIn: true } },
+    { path: "/county/titles", component: Titles, meta: { signedIn: true } },
   ],
 });
 

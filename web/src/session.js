@@ -25,7 +25,8 @@ export async function signOut() {
 
 export function homeOf(user) {
   if (!user) return "/";
-  const homes = { grid_member: "/grid", county_admin: "/users", township_reviewer: "/review" };
+  const homes = { grid_member: "/grid", county_admin: "/users", township_reviewer: "/review",
+    county_evaluator: "/county/evaluation" };
   if (user.sign_in === "oidc") delete homes.county_admin; // users live at the identity provider
   return homes[user.role] || "/";
 }
