@@ -97,12 +97,12 @@ async def test_a_reviewer_verifies_a_complaint_and_sees_the_title_fall(site: Sit
     await expect(effect).to_contain_text(f"持有称号「{campaign['award_title']}」")
     await phone.click("#verify")  # no result chosen: the API's message under that field
     result = phone.locator(".el-form-item", has=phone.locator("#complaint-result"))
-    await expect(result.locator(".el-form-item__error")).to_contain_text("verified")
+    await expect(result.locator(".el-form-item__error")).to_have_text("缺少必填字段")
     await phone.focus("#result-verified input")
     await phone.keyboard.press("Space")  # the result can be chosen with the keyboard
     await phone.click("#verify")  # no note: under the note field now
     note = phone.locator(".el-form-item", has=phone.locator("#complaint-note-input"))
-    await expect(note.locator(".el-form-item__error")).to_contain_text("note：不能为空")
+    await expect(note.locator(".el-form-item__error")).to_have_text("不能为空")
     await expect(result.locator(".el-form-item__error")).to_have_count(0)
     await shot(phone, "township-complaint-note-error-1440")
     await phone.fill("#complaint-note-input", "现场核查：出入口无人值守属实")

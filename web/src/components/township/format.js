@@ -16,3 +16,13 @@ export function decidedWithin(items, days, now = new Date()) {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The API's message of an error naming ``field``, shown under that field, so without the
+ * field's code name in front ("note：不能为空" → "不能为空"); "" for another field's error. */
+export function fieldMessage(error, field, message) {
+  if (!error || error.field !== field) return "";
+  for (const prefix of [`${field}：`, `${field}: `]) {
+    if (message.startsWith(prefix)) return message.slice(prefix.length);
+  }
+  return message;
+}
