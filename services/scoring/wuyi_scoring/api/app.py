@@ -15,6 +15,7 @@ from wuyi_scoring.api import (
     evidence,
     objections,
     public,
+    quota_status,
 )
 from wuyi_scoring.bootstrap import Scoring
 
@@ -28,6 +29,7 @@ def create_app(scoring: Scoring, tokens: TokenService) -> FastAPI:
         entities.router,
         evidence.router,
         county.router,
+        quota_status.router,
     ]
     return service_app(
         "scoring",
