@@ -1,0 +1,32 @@
+"""A heat map cell: what one grid's report of one day was, and the order grids are listed in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+Cell = Literal["on_time", "late", "missing", "none"]
+
+
+def cell_of(expected: bool, report: Mapping[str, Any] | None) -> Cell:
+    """``none``: no report was expected that day (not yet registered, or closed)."""
+    if not expected:
+        return "none"
+    if report is None or not report["received"]:
+        return "missing"
+    return "on_time" if report["on_time"] else "late"
+
+
+def worst_first(
+    grids: Sequence[Mapping[str, Any]], cells: Mapping[str, Sequence[Cell]]
+) -> list[Mapping[str, Any]]:
+    """Most missed days first, then most late days, then by name and id (a stable page order)."""
+    return sorted(
+        grids,
+        key=lambda g: (
+            -list(cells[g["id"]]).count("missing"),
+            -list(cells[g["id"]]).count("late"),
+            g["name"],
+            g["id"],
+        ),
+    )
