@@ -216,7 +216,9 @@ async def test_a_grid_worker_corrects_today_and_sees_the_message_next_to_its_fie
     await phone.fill("#count-vaccinated", "5")  # more than the resident population (0)
     await phone.click("#send-counts")
     field = phone.locator(".el-form-item", has=phone.locator("#count-vaccinated"))
-    await expect(field.locator(".el-form-item__error")).to_contain_text("不能超过常住人口")
+    await expect(field.locator(".el-form-item__error")).to_contain_text(
+        "已接种人数（5）不能超过常住人口（0）"
+    )
     await shot(phone, "grid-validation-360")
     await phone.fill("#count-resident_population", "120")
     await phone.click("#send-counts")

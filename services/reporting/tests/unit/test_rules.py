@@ -143,3 +143,22 @@ def test_completeness_and_timeliness_rates_follow_dhis2():
     rates = Rates(expected=4, received=3, on_time=2) + Rates(0, 0, 0)
     assert (rates.completeness, rates.timeliness) == (0.75, 0.5)
     assert Rates(0, 0, 0).completeness is None
+
+
+def test_a_count_over_the_population_is_named_by_its_chinese_label():
+    """A clerk reads 已接种人数, not ``vaccinated``, in the message under the field."""
+    from wuyi_contracts.reporting import ReportCounts
+    from wuyi_core.errors import InvalidInput
+    from wuyi_reporting.domain.counts import check_report
+
+    for counts, label in (
+        ({"vaccinated": 5}, "已接种人数（5）不能超过常住人口（0）"),
+        ({"new_cases": {"confirmed": 2}}, "新增确诊（2）不能超过常住人口（0）"),
+        ({"key_populations": {"returnees": 3}}, "返乡/来自风险地区人员（3）"),
+    ):
+        try:
+            check_report(False, ReportCounts.model_validate(counts))
+        except InvalidInput as error:
+            assert label in error.message_zh and error.field and error.field.startswith("counts.")
+        else:
+            raise AssertionError("accepted a count over the population")
