@@ -59,3 +59,15 @@ async def test_completeness_by_township_for_the_county_comparison(stack, town):
         "/reporting/v1/completeness/townships", role="township_reviewer", scope=town["township"]
     )
     assert scoped.status_code == 403  # the comparison is the county's
+
+
+async def test_before_the_deadline_an_unsent_report_is_pending_not_missing(stack, town):
+    """截止时间前未报是“待报”，过了截止时间才是“未报” — and both are listed as not received."""
+    stack.move_to(10, 0)
+    url = f"/reporting/v1/completeness/grids?entity_id={town['village']}&from={stack.day}"
+    early = (await stack.get(f"{url}&missing_on={stack.day}")).json()
+    assert {g["cells"][-1] for g in early["grids"]} == {"pending"} and early["total"] == 3
+    assert {g["missed"] for g in early["grids"]} == {0}
+    stack.move_to(18, 30)  # past both deadlines
+    late = (await stack.get(url)).json()
+    assert {g["cells"][-1] for g in late["grids"]} == {"missing"}

@@ -27,8 +27,9 @@ async def grid_days(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Each reporting grid under the entity × each day (at most 31; by default the last 7 up
-    to today): ``on_time``, ``late``, ``missing`` or ``none`` (not expected), worst grids
-    first and paged; with ``missing_on`` only the grids missing that day (in scope)."""
+    to today): ``on_time``, ``late``, ``pending`` (before today's deadline), ``missing`` or
+    ``none`` (not expected), worst grids first and paged; with ``missing_on`` only the grids
+    whose report of that day has not arrived (in scope)."""
     return await heatmap.grid_days(rep, who, entity_id, first, last, missing_on, limit, offset)
 
 

@@ -15,7 +15,7 @@ from wuyi_reporting.application.access import READERS, known_entity
 from wuyi_reporting.application.days import expected_on
 from wuyi_reporting.bootstrap import Reporting
 from wuyi_reporting.domain.completeness import Rates
-from wuyi_reporting.domain.heatmap import Cell, cell_of, worst_first
+from wuyi_reporting.domain.heatmap import NOT_RECEIVED, Cell, cell_of, worst_first
 
 MAX_HEATMAP_DAYS = 31
 COUNTY_READERS = frozenset({Role.COUNTY_EVALUATOR, Role.COUNTY_ADMIN})
@@ -63,6 +63,7 @@ async def grid_days(
     _, lineage = await known_entity(rep.reads, who.tenant, entity_id)
     require(who, READERS, lineage)
     settings, _ = await rep.reads.settings(who.tenant)
+    now = rep.clock.now()
     grids = await rep.reads.grids_of(who.tenant, await rep.reads.subtree(who.tenant, entity_id))
     rows = await rep.reads.reports(who.tenant, [g["id"] for g in grids], first, last)
     by_key = {(r["grid_id"], r["day"]): r for r in rows}
@@ -74,16 +75,17 @@ async def grid_days(
         rates = Rates(0, 0, 0)
         for grid in grids:
             row = by_key.get((grid["id"], day.isoformat()))
-            cell = cell_of(grid["id"] in expected, row)
+            deadline = settings.deadline(int(grid["level"]), day)
+            cell = cell_of(grid["id"] in expected, row, deadline is not None and now < deadline)
             cells[grid["id"]].append(cell)
             rates += Rates(
                 int(cell != "none"), int(cell in ("on_time", "late")), int(cell == "on_time")
-            )
+            )  # as GET /completeness counts: a pending report is expected, not received
         summary.append({"date": day.isoformat(), **_rates(rates)})
     chosen = grids
     if missing_on is not None:
         column = (missing_on - first).days
-        chosen = [g for g in grids if cells[g["id"]][column] == "missing"]
+        chosen = [g for g in grids if cells[g["id"]][column] in NOT_RECEIVED]
     ordered = worst_first(chosen, cells)
     page = ordered[offset : offset + limit]
     names = await rep.reads.entity_names(who.tenant, sorted({g["entity_id"] for g in page}))

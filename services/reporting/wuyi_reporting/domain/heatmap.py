@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-Cell = Literal["on_time", "late", "missing", "none"]
+Cell = Literal["on_time", "late", "pending", "missing", "none"]
+NOT_RECEIVED = ("pending", "missing")
 
 
-def cell_of(expected: bool, report: Mapping[str, Any] | None) -> Cell:
-    """``none``: no report was expected that day (not yet registered, or closed)."""
+def cell_of(expected: bool, report: Mapping[str, Any] | None, before_deadline: bool) -> Cell:
+    """``none``: no report was expected that day (not yet registered, or closed); ``pending``:
+    not received yet, but its deadline has not passed (today before 17:00)."""
     if not expected:
         return "none"
     if report is None or not report["received"]:
-        return "missing"
+        return "pending" if before_deadline else "missing"
     return "on_time" if report["on_time"] else "late"
 
 
