@@ -10,6 +10,7 @@ from wuyi_core.errors import InvalidInput
 from wuyi_reporting.domain.completeness import Rates
 from wuyi_reporting.domain.counts import check_report, sum_counts
 from wuyi_reporting.domain.eligibility import CaseFact, evaluate, window
+from wuyi_reporting.domain.heatmap import worst_first
 from wuyi_reporting.domain.settings import ReportingSettings
 
 S = ReportingSettings()
@@ -162,3 +163,9 @@ def test_a_count_over_the_population_is_named_by_its_chinese_label():
             assert label in error.message_zh and error.field and error.field.startswith("counts.")
         else:
             raise AssertionError("accepted a count over the population")
+
+
+def test_grids_are_listed_as_a_person_counts_them():
+    grids = [{"id": str(n), "name": f"第{n}网格"} for n in (10, 2, 1)]
+    cells = {g["id"]: ["on_time"] for g in grids}
+    assert [g["name"] for g in worst_first(grids, cells)] == ["第1网格", "第2网格", "第10网格"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -22,13 +23,19 @@ def cell_of(expected: bool, report: Mapping[str, Any] | None, before_deadline: b
 def worst_first(
     grids: Sequence[Mapping[str, Any]], cells: Mapping[str, Sequence[Cell]]
 ) -> list[Mapping[str, Any]]:
-    """Most missed days first, then most late days, then by name and id (a stable page order)."""
+    """Most missed days first, then most late days, then by name as a person counts (第2网格
+    before 第10网格) and id: a stable page order."""
     return sorted(
         grids,
         key=lambda g: (
             -list(cells[g["id"]]).count("missing"),
             -list(cells[g["id"]]).count("late"),
-            g["name"],
+            natural(g["name"]),
             g["id"],
         ),
     )
+
+
+def natural(name: str) -> list[str | int]:
+    """``第10网格`` -> ['第', 10, '网格']: strings at even places, numbers at odd ones."""
+    return [int(p) if i % 2 else p for i, p in enumerate(re.split(r"(\d+)", name))]
