@@ -71,6 +71,19 @@ async def drawn(chart: Locator) -> int:
     return painted
 
 
+async def unlabelled(page: Page) -> list[str]:
+    """The visible inputs a screen reader could not name (no label, aria-label or
+    aria-labelledby)."""
+    found: list[str] = await page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
+            .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                         && !e.getAttribute('aria-labelledby'))
+            .map(e => e.outerHTML.slice(0, 160))"""
+    )
+    return found
+
+
 async def user(where: Site, username: str, role: str, scope: str | None = None) -> str:
     async with httpx.AsyncClient(base_url=where.url, headers=where.admin) as http:
         body = {"username": username, "display_name": username, "role": role, "scope": scope}
@@ -128,6 +141,7 @@ async def test_a_township_reviewer_sees_the_heat_map_and_todays_missing_grids(
     await expect(rows.first).to_contain_text(first["entity_name"])
     assert str(expected["total"]) in await pager_total(page, "#missing-pager")
     await expect(page.locator(".el-loading-mask:visible")).to_have_count(0)
+    assert await unlabelled(page) == []
     await shot(page, "charts-heatmap-1440")
     await page.set_viewport_size(PHONE)
     await expect(rows.first).to_contain_text(first["name"])
@@ -158,6 +172,7 @@ async def test_the_county_compares_townships_and_follows_the_campaign(site, page
     legend = page.locator("#progress-legend")
     await expect(legend).to_contain_text(f"已授牌 {progress['days'][-1]['counts']['awarded']}")
     await expect(page.locator(".el-loading-mask:visible")).to_have_count(0)
+    assert await unlabelled(page) == []
     await shot(page, "charts-county-1440")
     await page.set_viewport_size(PHONE)
     assert await drawn(page.locator("#campaign-progress")) > 1_000
