@@ -38,8 +38,8 @@ SIZES: dict[str, dict[str, str]] = {
         "append_path": "--grids 1000 --concurrency 16 64 --replicas 1 2 --raw-rows 3000",
         "peer": "--commands 5000 --concurrency 16 --grids 500",
         "rebuild": "--events 100000",
-        "grid_day": "--grids 20000 --concurrency 64",
-        "scoring_delisting": "--compounds 200 --extra-lifecycles 0",
+        "grid_day": "--grids 5000 --concurrency 64",
+        "scoring_delisting": "--compounds 100 --extra-lifecycles 0",
         "footprint": "--grids 1000 --days 3 --concurrency 16",
     },
     "full": {
