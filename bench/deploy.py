@@ -119,7 +119,7 @@ class Proc:
         return {"Authorization": f"Bearer {jwt}"}
 
 
-async def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
+async def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout: float = 600) -> None:
     async with httpx.AsyncClient() as client, asyncio.timeout(timeout):
         while True:
             if process.poll() is not None:

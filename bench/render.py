@@ -4,7 +4,8 @@ For each benchmark the latest non-smoke run of each commit is a column, the newe
 ``--columns`` commits side by side (oldest first), so a run on the code before a change and one
 after it read as "before" and "after"; a run's ``label`` (``WUYI_BENCH_LABEL``) names its
 column. Every figure stands beside its baseline from the same run, with the ratio, the issue's
-target and whether the newest column meets it.
+target and whether the newest column meets it. ``bench/performance-notes.md`` (what the
+figures mean, what explains a miss, what would close the gap: written by hand) is appended.
 """
 
 from __future__ import annotations
@@ -632,6 +633,9 @@ def render(results: Path, docs: Path, columns: int = 3, smoke: bool = False) -> 
         doc.add("Commits: " + "; ".join(f"{k}: {s}" for k, s in subjects.items()), "")
     for name, section in SECTIONS.items():
         section(doc, loaded[name])
+    notes = ROOT / "bench" / "performance-notes.md"
+    if notes.exists() and not smoke:
+        doc.add(notes.read_text(encoding="utf-8").rstrip(), "")
     path = docs / "performance.md"
     path.write_text("\n".join(doc.lines) + "\n", encoding="utf-8")
     return path

@@ -1,9 +1,10 @@
 """``bench/run-all``: every benchmark of issue 12, then ``docs/performance.md`` rendered.
 
 Sizes: ``--size full`` is the issue's (1,000,000-event rebuild, 200,000-grid day, 1,000 cases,
-5,000-grid county); ``--size medium`` what a busy shared 2-core machine finishes in well under an
-hour; ``--smoke`` (= ``--size smoke``) the shortest variants, for the test command, into a
-temporary results folder unless ``--results`` says otherwise. Any benchmark's flags can be
+5,000-grid county); ``--size medium`` what a quiet 2-core machine finishes in well under an
+hour, ``--size small`` what a 2-core machine shared with six others (load average 10-20) did;
+``--smoke`` (= ``--size smoke``) the shortest variants, for the test command, into a temporary
+results folder unless ``--results`` says otherwise. Any benchmark's flags can be
 overridden: ``--args grid_day="--grids 50000 --concurrency 128"``. Each benchmark runs as its own
 ``python -m bench.NAME`` process and appends its result to ``<results>/NAME.jsonl``; its output
 goes to ``<results>/logs/NAME.log``.
@@ -33,6 +34,14 @@ SIZES: dict[str, dict[str, str]] = {
         "grid_day": "--grids 40 --concurrency 8 --lag-timeout 120",
         "scoring_delisting": "--compounds 2 --extra-lifecycles 0 --no-kafka-baseline --gets 10",
         "footprint": "--grids 10 --days 1 --concurrency 4",
+    },
+    "small": {
+        "append_path": "--grids 200 --concurrency 16 64 --replicas 1 2 --raw-rows 1000",
+        "peer": "--commands 1000 --concurrency 16 --grids 200",
+        "rebuild": "--events 20000",
+        "grid_day": "--grids 1000 --concurrency 64",
+        "scoring_delisting": "--compounds 20 --extra-lifecycles 0",
+        "footprint": "--grids 200 --days 2 --concurrency 16",
     },
     "medium": {
         "append_path": "--grids 1000 --concurrency 16 64 --replicas 1 2 --raw-rows 3000",
