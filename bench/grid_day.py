@@ -142,13 +142,17 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 await submit(http, jobs, day, args.concurrency, series)
                 submitted = time.perf_counter() - series.began
                 say(f"  submitted in {submitted:.1f} s; waiting for lag zero")
-                async with asyncio.timeout(args.lag_timeout):
-                    while True:
-                        await asyncio.sleep(0.5)
-                        last = series.points[-1] if series.points else None
-                        if last and last["t"] > submitted and last["lag"] == 0:
-                            break
-                lag_zero = time.perf_counter() - series.began
+                lag_zero: float | None = None
+                try:
+                    async with asyncio.timeout(args.lag_timeout):
+                        while True:
+                            await asyncio.sleep(0.5)
+                            last = series.points[-1] if series.points else None
+                            if last and last["t"] > submitted and last["lag"] == 0:
+                                break
+                    lag_zero = time.perf_counter() - series.began
+                except TimeoutError:
+                    say(f"  lag not back to zero within {args.lag_timeout} s")
                 stop.set()
                 await sampler
             raw = await raw_insert_rate(database, max(5000, len(jobs) // 10), args.concurrency)
@@ -161,8 +165,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     "submitted_s": round(submitted, 1),
                     "reports_per_s": round(rate, 1),
                     **{k: v for k, v in latency(lat).items() if k != "count"},
-                    "lag_zero_s": round(lag_zero, 1),
-                    "lag_zero_after_last_s": round(lag_zero - submitted, 1),
+                    "lag_zero_s": None if lag_zero is None else round(lag_zero, 1),
+                    "lag_zero_after_last_s": (
+                        None if lag_zero is None else round(lag_zero - submitted, 1)
+                    ),
                     "max_lag": max((p["lag"] for p in series.points), default=0),
                     "raw_inserts_per_s": round(raw, 1),
                     "ratio_to_raw_insert": round(rate / raw, 4),

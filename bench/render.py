@@ -59,6 +59,14 @@ def verdict(value: float | None, target: float, higher_is_better: bool) -> str:
     return "**met**" if met else "**missed**"
 
 
+def le(value: float | None, target: float) -> bool | None:
+    return None if value is None else value <= target
+
+
+def ge(value: float | None, target: float) -> bool | None:
+    return None if value is None else value >= target
+
+
 def fmt(value: Any) -> str:
     if value is None:
         return "—"
@@ -191,21 +199,21 @@ def append_path(doc: Doc, runs: list[Run]) -> None:
                 f"≥ 0.15 of raw ({clients} clients, {replicas} replica(s))",
                 "ratio",
                 ratio,
-                ratio >= 0.15,
+                ge(ratio, 0.15),
             )
         )
     p99 = new.get("half_load", {}).get("p99_ms")
-    checks.append(("p99 ≤ 100 ms at half load", "p99 ms", p99, None if p99 is None else p99 <= 100))
+    checks.append(("p99 ≤ 100 ms at half load", "p99 ms", p99, le(p99, 100)))
     one = [c for c in combos if c[1] == 1]
     two = [c for c in combos if c[1] == 2]
     if one and two:
         gain = run_of(new, *two[0])["reports_per_s"] / run_of(new, *one[0])["reports_per_s"]
         checks.append(
             (
-                "a second replica adds throughput (> 1.0×)",
-                "2 replicas ÷ 1",
+                "two API replicas against one PostgreSQL (shown; the issue sets no target)",
+                "reports/s, 2 replicas ÷ 1",
                 round(gain, 2),
-                gain > 1.0,
+                None,
             )
         )
     targets_table(doc, checks)
@@ -291,13 +299,13 @@ def peer(doc: Doc, runs: list[Run]) -> None:
                 "at least the peer's append rate",
                 "ratio",
                 new["ratio_append"],
-                new["ratio_append"] >= 1,
+                ge(new["ratio_append"], 1),
             ),
             (
                 "at least 3× the peer's rebuild rate",
                 "ratio",
                 new["ratio_rebuild"],
-                new["ratio_rebuild"] >= 3,
+                ge(new["ratio_rebuild"], 3),
             ),
         ],
     )
@@ -363,7 +371,7 @@ def rebuild(doc: Doc, runs: list[Run]) -> None:
                 f"≥ 0.5 of the bare rate ({n})",
                 "ratio",
                 new["rebuilds"][n]["ratio_to_bare"],
-                new["rebuilds"][n]["ratio_to_bare"] >= 0.5,
+                ge(new["rebuilds"][n]["ratio_to_bare"], 0.5),
             )
             for n in new["rebuilds"]
         ],
@@ -429,13 +437,13 @@ def grid_day(doc: Doc, runs: list[Run]) -> None:
                 "200,000 grids' day done within 6 minutes (360 s)",
                 "s",
                 new["projected_200k_s"],
-                new["projected_200k_s"] <= 360,
+                le(new["projected_200k_s"], 360),
             ),
             (
                 "lag back to zero within a minute of the last report",
                 "s",
                 new["lag_zero_after_last_s"],
-                new["lag_zero_after_last_s"] <= 60,
+                le(new["lag_zero_after_last_s"], 60),
             ),
         ],
     )
@@ -504,9 +512,7 @@ def delisting(doc: Doc, runs: list[Run]) -> None:
     doc.table(runs, rows)
     new = runs[-1]["delisting"].get("kafka", {})
     p99 = new.get("p99_ms")
-    targets_table(
-        doc, [("distributed p99 ≤ 250 ms", "p99 ms", p99, None if p99 is None else p99 <= 250)]
-    )
+    targets_table(doc, [("distributed p99 ≤ 250 ms", "p99 ms", p99, le(p99, 250))])
     fig, ax = plt.subplots(figsize=(9, 3.5))
     bars = [(m, q) for m in ("sqlite", "kafka") for q in ("p50_ms", "p99_ms", "p999_ms")]
     width = 0.8 / len(runs)
@@ -572,9 +578,14 @@ def footprint(doc: Doc, runs: list[Run]) -> None:
     targets_table(
         doc,
         [
-            ("ready in ≤ 3 s with existing data", "s", new["ready_s"], new["ready_s"] <= 3),
-            ("resident memory ≤ 300 MB", "peak MB", new["rss_peak_mb"], new["rss_peak_mb"] <= 300),
-            ("a 5,000-grid county's day ≤ 30 s", "s", day5000(new), day5000(new) <= 30),
+            ("ready in ≤ 3 s with existing data", "s", new["ready_s"], le(new["ready_s"], 3)),
+            (
+                "resident memory ≤ 300 MB",
+                "peak MB",
+                new["rss_peak_mb"],
+                le(new["rss_peak_mb"], 300),
+            ),
+            ("a 5,000-grid county's day ≤ 30 s", "s", day5000(new), le(day5000(new), 30)),
         ],
     )
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.2))
