@@ -452,7 +452,12 @@ def grid_day(doc: Doc, runs: list[Run]) -> None:
         series = run.get("series", [])
         t = [p["t"] for p in series]
         name = head(run).replace("`", "")
-        axes[0].plot(t, [p["answered"] for p in series], label=name)
+        # reports answered per second of each sampling interval (a stalled sample spans more)
+        rates = [
+            p["answered"] / max(0.001, p["t"] - (series[k - 1]["t"] if k else 0.0))
+            for k, p in enumerate(series)
+        ]
+        axes[0].plot(t, rates, label=name)
         axes[1].plot(t, [p["p99_ms"] for p in series], label=f"{name} p99")
         axes[1].plot(t, [p["p50_ms"] for p in series], linestyle=":", label=f"{name} p50")
         axes[2].plot(t, [p["lag"] for p in series], label=name)
