@@ -42,8 +42,8 @@ def free_port() -> int:
 
 
 class Proc:
-    """One ``wuyi serve NAME [--worker]`` process; ``profile`` runs it under py-spy, which
-    writes the flame graph when the process ends."""
+    """One ``wuyi serve NAME [--worker]`` process; with ``profile``, py-spy is attached to it
+    once it serves and writes the flame graph when the process is stopped."""
 
     def __init__(
         self,
@@ -67,15 +67,11 @@ class Proc:
         }
         self.profile = profile
         self.process: subprocess.Popen[bytes] | None = None
+        self.profiler: subprocess.Popen[bytes] | None = None
 
     async def start(self) -> Proc:
         command = [WUYI, "serve", self.name]
         command += ["--worker"] if self.worker else ["--port", str(self.port)]
-        if self.profile is not None:
-            self.profile.parent.mkdir(parents=True, exist_ok=True)
-            fmt = "speedscope" if self.profile.suffix == ".json" else "flamegraph"
-            command = [PY_SPY, "record", "-r", "97", "-f", fmt, "-o", str(self.profile), "--"]
-            command += [WUYI, "serve", self.name, "--port", str(self.port)]
         self.process = subprocess.Popen(
             command,
             env=self.env,
@@ -86,19 +82,28 @@ class Proc:
         )
         if not self.worker:
             await wait_for_http(f"{self.base}/{self.name}/health", self.process)
+        if self.profile is not None:
+            # attached once the process serves, so that start-up is not in the profile
+            self.profile.parent.mkdir(parents=True, exist_ok=True)
+            fmt = "speedscope" if self.profile.suffix == ".json" else "flamegraph"
+            self.profiler = subprocess.Popen(
+                [PY_SPY, "record", "-r", "97", "-f", fmt, "-o", str(self.profile)]
+                + ["--pid", str(self.process.pid)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=die_with_parent,
+            )
+            await asyncio.sleep(1.0)  # py-spy attached and sampling
         return self
 
     def stop(self) -> None:
+        if self.profiler is not None and self.profiler.poll() is None:
+            self.profiler.send_signal(signal.SIGINT)  # py-spy writes the profile and exits
+            try:
+                self.profiler.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                self.profiler.kill()
         if self.process is None or self.process.poll() is not None:
-            return
-        if self.profile is not None:
-            # py-spy stops sampling and writes the profile when its child exits
-            children = subprocess.run(
-                ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
-            ).stdout.split()
-            for child in children:
-                os.kill(int(child), signal.SIGTERM)
-            self.process.wait(timeout=120)
             return
         self.process.send_signal(signal.SIGTERM)
         try:
