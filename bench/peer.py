@@ -241,14 +241,14 @@ async def run_ours(database: str, commands: int, concurrency: int, grids: int) -
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-        head = await store.head()
-        async with asyncio.timeout(600):
+        async with asyncio.timeout(600):  # the projection has counted every command
             while True:
                 async with db.read() as conn:
-                    position = await conn.fetchval(
-                        "SELECT position FROM projections WHERE name = $1", CountsProjection.name
+                    tables = await projector.tables(conn)
+                    counted = await conn.fetchval(
+                        f"SELECT COALESCE(SUM(reports), 0) FROM {tables['grid_counts']}"
                     )
-                if int(position) >= head:
+                if int(counted) >= commands:
                     break
                 await asyncio.sleep(0.01)
         followed = time.perf_counter() - started
