@@ -201,6 +201,14 @@ TABLE: tuple[Operation, ...] = (
         "entity"),
     _op(_S, "GET", "/v1/entities/{entity_id}/audit", frozenset({EA, TR, CE, CA}), Rule.TARGET,
         "entity", "inspections shown to the entity's side as in GET application"),
+    *(
+        _op(_S, "GET", f"/v1/exports/{name}", REVIEWERS, Rule.TENANT,
+            note="a download of public content (名单, 公示) for the county office")
+        for name in ("honor-list.xlsx", "delistings.xlsx", "public-notice.docx",
+                     "public-notice.pdf")
+    ),
+    _op(_S, "GET", "/v1/public/entities/{entity_id}/history", NONE, Rule.PUBLIC,
+        note="notices, awards, delistings; no personal data"),
     *_health(_S),
     # notifier: a mailbox is a role at a scope; targets (webhooks, robots, e-mail) are private
     _op(_N, "GET", "/v1/inbox", ALL, Rule.FILTERED, "mailbox",

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from wuyi_core.auth import TokenService
 from wuyi_core.http import service_app
 
-from wuyi_scoring.api import applications, campaigns, entities, objections, public
+from wuyi_scoring.api import applications, campaigns, entities, exports, objections, public
 from wuyi_scoring.bootstrap import Scoring
 
 
@@ -17,6 +17,7 @@ def create_app(scoring: Scoring, tokens: TokenService) -> FastAPI:
         applications.router,
         objections.router,
         entities.router,
+        exports.router,
     ]
     return service_app(
         "scoring", "Wuyi scoring (评比服务)", tokens, routers, scoring.store, scoring=scoring
