@@ -149,6 +149,11 @@ TABLE: tuple[Operation, ...] = (
     _op(_P, "GET", "/v1/eligibility/{entity_id}", ALL, Rule.TARGET, "entity"),
     _op(_P, "GET", "/v1/completeness", ALL, Rule.TARGET, "entity or grid",
         "a grid member sees its own grid and those below"),
+    *(
+        _op(_P, "GET", f"/v1/exports/{name}", REVIEWERS, Rule.TARGET, "entity",
+            "the townships at or under the entity, by day")
+        for name in ("completeness.xlsx", "weekly-bulletin.pdf")
+    ),
     *_health(_P),
     # scoring
     _op(_S, "GET", "/v1/rubrics", ALL, Rule.TENANT, note="published standards"),

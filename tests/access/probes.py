@@ -237,6 +237,13 @@ PROBES: dict[tuple[str, str, str], Probe] = {
         admin_home="K",
     ),
     **{
+        ("reporting", "GET", f"/v1/exports/{name}"): _p(
+            lambda w, b, name=name: f"/reporting/v1/exports/{name}?entity_id={b['T']}",
+            admin_home="T",
+        )
+        for name in ("completeness.xlsx", "weekly-bulletin.pdf")
+    },
+    **{
         ("scoring", "GET", f"/v1/exports/{name}"): _p(
             lambda w, b, name=name: f"/scoring/v1/exports/{name}?campaign_id={w['campaign']}"
         )

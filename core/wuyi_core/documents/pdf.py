@@ -50,7 +50,11 @@ class Document:
         self.pdf.set_font("serif", size=size)
         self.pdf.multi_cell(0, LINE_MM, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def heading(self, text: str) -> None:
+    def heading(self, text: str, keep_mm: float = 40) -> None:
+        """A section heading, moved to the next page unless ``keep_mm`` of what follows fits
+        under it (no heading alone at the foot of a page)."""
+        if self.pdf.get_y() + 9 + keep_mm > self.pdf.page_break_trigger:
+            self.pdf.add_page()
         self.pdf.ln(2)
         self.pdf.set_font("sans", size=14)
         self.pdf.multi_cell(0, 9, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)

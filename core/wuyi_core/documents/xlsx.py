@@ -4,7 +4,7 @@ frozen under the header, and columns wide enough for Chinese text."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -13,9 +13,14 @@ from openpyxl.utils import get_column_letter
 
 
 def workbook(
-    sheet: str, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]
+    sheet: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    formats: Mapping[int, str] | None = None,
 ) -> bytes:
-    """Row 1: ``title``; row 2: ``headers``; then ``rows``. Numbers stay numbers."""
+    """Row 1: ``title``; row 2: ``headers``; then ``rows``. Numbers stay numbers;
+    ``formats`` gives a column (0-based) a number format, such as ``"0.0%"``."""
     book = Workbook()
     ws = book.active
     assert ws is not None
@@ -29,6 +34,9 @@ def workbook(
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
         ws.append(list(row))
+    for column, number_format in (formats or {}).items():
+        for (cell,) in ws.iter_rows(min_row=3, min_col=column + 1, max_col=column + 1):
+            cell.number_format = number_format
     ws.freeze_panes = "A3"
     for n, header in enumerate(headers, start=1):
         longest = max(
