@@ -149,6 +149,8 @@ TABLE: tuple[Operation, ...] = (
     _op(_P, "GET", "/v1/eligibility/{entity_id}", ALL, Rule.TARGET, "entity"),
     _op(_P, "GET", "/v1/completeness", ALL, Rule.TARGET, "entity or grid",
         "a grid member sees its own grid and those below"),
+    _op(_P, "GET", "/v1/events/{event_id}", REVIEWERS, Rule.TARGET, "event's entity or grid",
+        "the audit view's link across services; the private part is never shown"),
     *(
         _op(_P, "GET", f"/v1/exports/{name}", REVIEWERS, Rule.TARGET, "entity",
             "the townships at or under the entity, by day")

@@ -236,6 +236,9 @@ PROBES: dict[tuple[str, str, str], Probe] = {
         lambda w, b: {"reason": "fraud", "note": "弄虚作假"},
         admin_home="K",
     ),
+    ("reporting", "GET", "/v1/events/{event_id}"): _p(
+        lambda w, b: f"/reporting/v1/events/{b['complaint_event']}"
+    ),
     **{
         ("reporting", "GET", f"/v1/exports/{name}"): _p(
             lambda w, b, name=name: f"/reporting/v1/exports/{name}?entity_id={b['T']}",
