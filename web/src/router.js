@@ -4,6 +4,10 @@ import SignIn from "./pages/SignIn.vue";
 import GridReport from "./pages/GridReport.vue";
 import Users from "./pages/Users.vue";
 import Review from "./pages/Review.vue";
+import PublicNotices from "./pages/records/PublicNotices.vue";
+import EntityHistory from "./pages/records/EntityHistory.vue";
+import AuditView from "./pages/records/AuditView.vue";
+import Exports from "./pages/records/Exports.vue";
 import { session, loadSession } from "./session.js";
 
 // Hash history: every route is the one index.html the server has, no fallback rules needed.
@@ -15,6 +19,11 @@ export const router = createRouter({
     { path: "/grid", component: GridReport, meta: { signedIn: true } },
     { path: "/users", component: Users, meta: { signedIn: true } },
     { path: "/review", component: Review, meta: { signedIn: true } },
+    // records: public notices with objections, public history, audit view, exports
+    { path: "/public/notices", component: PublicNotices },
+    { path: "/public/entities/:id", component: EntityHistory },
+    { path: "/audit/:entityId?", component: AuditView, meta: { signedIn: true } },
+    { path: "/exports", component: Exports, meta: { signedIn: true } },
   ],
 });
 
