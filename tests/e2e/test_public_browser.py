@@ -46,7 +46,7 @@ class PublicSite(Site):
         jwt = run("token", "--data", str(self.data), "--tenant", "demo", "--role", role, *extra)
         return {"Authorization": f"Bearer {jwt.stdout.strip()}"}
 
-    async def user(self, http: httpx.AsyncClient, username: str, role: str) -> str:  # type: ignore[override]
+    async def user(self, http: httpx.AsyncClient, username: str, role: str) -> str:
         body = {"username": username, "display_name": "县评估员", "role": role}
         created = await http.post("/auth/v1/users", json=body)
         assert created.status_code == 201, created.text
