@@ -98,6 +98,8 @@ async def test_exports_of_reporting_are_scoped_to_the_readers_townships(stack, t
     assert own.status_code == 200
     rows = list(load_workbook(io.BytesIO(own.content)).active.iter_rows(values_only=True))
     assert {r[0] for r in rows[2:]} == {"东安镇"}
+    yesterday = stack.day - timedelta(days=1)  # by default the week ends on the last whole day
+    assert rows[0][0].endswith(f"（{yesterday - timedelta(days=6)} 至 {yesterday}）")
     other = await stack.get(url.format(west["township"]), role="township_reviewer",
                             scope=town["township"])  # fmt: skip
     assert other.status_code == 403

@@ -26,7 +26,7 @@ async def completeness_xlsx(
     last: Annotated[PlausibleDate | None, Query(alias="to")] = None,
 ) -> Response:
     """Completeness and timeliness of every township at or under ``entity_id``, day by day
-    (the 7 days to ``to`` by default), with a total row per township."""
+    (the 7 days to ``to``, yesterday by default), with a total row per township."""
     content = await exports.completeness_xlsx(rep, who, entity_id, first, last)
     return download(content, XLSX, f"完整率及时率-{entity_id}.xlsx")
 
@@ -38,7 +38,7 @@ async def weekly_bulletin_pdf(
     entity_id: str,
     last: Annotated[PlausibleDate | None, Query(alias="to")] = None,
 ) -> Response:
-    """The weekly 通报 of the 7 days to ``to`` (today by default), with its charts."""
+    """The weekly 通报 of the 7 days to ``to`` (yesterday by default), with its charts."""
     name, townships, first, until = await exports.weekly_bulletin(rep, who, entity_id, last)
     # drawing the charts and subsetting the font take CPU: off the event loop
     content = await asyncio.to_thread(exports.bulletin_pdf, name, townships, first, until)

@@ -112,10 +112,12 @@ def _county_days(townships: list[TownshipDays]) -> list[tuple[str, Rates]]:
 async def _range(
     rep: Reporting, who: Principal, first: date | None, last: date | None, days: int
 ) -> tuple[date, date]:
-    """A week ending ``last`` (today in the tenant's zone by default) unless ``first`` is
-    given; the completeness view checks the range."""
+    """A week ending ``last`` unless ``first`` is given; by default it ends yesterday in the
+    tenant's zone, the last whole day (today's reports are still coming in, and a document
+    filed in the morning would count them all missing). The completeness view checks the
+    range."""
     settings, _ = await rep.reads.settings(who.tenant)
-    last = last or settings.local_date(rep.clock.now())
+    last = last or settings.local_date(rep.clock.now()) - timedelta(days=1)
     return first or last - timedelta(days=days - 1), last
 
 
