@@ -118,9 +118,9 @@ async def test_the_public_notice_as_docx_and_pdf_has_title_number_list_period_an
 
 
 async def test_a_pdf_export_without_the_chinese_font_fails_clearly_never_with_boxes(
-    county_with_titles, monkeypatch
+    stack, monkeypatch
 ):
-    stack, campaign, _ = county_with_titles
+    campaign = await launch(stack)
     monkeypatch.setenv("WUYI_CJK_FONT", "/nonexistent/NotoSerifCJK-Regular.ttc")
     got = await stack.get(f"/scoring/v1/exports/public-notice.pdf?campaign_id={campaign['id']}")
     assert got.status_code == 503
@@ -129,10 +129,10 @@ async def test_a_pdf_export_without_the_chinese_font_fails_clearly_never_with_bo
     assert "fonts-noto-cjk" in error["message_zh"] and "fonts-noto-cjk" in error["message_en"]
 
 
-async def test_exports_are_for_the_review_chain_of_the_campaigns_own_county(county_with_titles):
-    stack, campaign, county = county_with_titles
+async def test_exports_are_for_the_review_chain_of_the_campaigns_own_county(stack):
+    campaign = await launch(stack)
     url = f"/scoring/v1/exports/honor-list.xlsx?campaign_id={campaign['id']}"
-    grid = await stack.get(url, role="grid_member", scope=county["compounds"][0])
+    grid = await stack.get(url, role="grid_member", scope="a-grid")
     assert grid.status_code == 403
     other = await stack.get(url, role="county_admin", tenant="t2")
     assert other.status_code == 404
