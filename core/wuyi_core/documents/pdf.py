@@ -13,6 +13,16 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import Align, XPos, YPos
 
 from wuyi_core.documents.fonts import cjk_face
+from wuyi_core.errors import WuyiError
+
+
+class GlyphsMissing(WuyiError):
+    """A text holds characters the embedded font has no glyph for (a rare character of a
+    name, an emoji): the PDF would show boxes, so it is refused, naming them."""
+
+    status = 422
+    code = "glyphs_missing"
+
 
 BODY_PT = 12
 LINE_MM = 7.5
@@ -110,4 +120,14 @@ class Document:
             )
 
     def bytes(self) -> bytes:
+        """The PDF, unless a character was set that the font cannot show."""
+        missing = sorted({chr(c) for font in self.pdf.fonts.values()
+                          for c in getattr(font, "missing_glyphs", [])})  # fmt: skip
+        if missing:
+            shown = "".join(missing[:20])
+            raise GlyphsMissing(
+                f"以下字符在中文字体中没有字形，PDF 无法正确显示：{shown}；请改用 DOCX 导出",
+                f"the Chinese font has no glyph for: {shown}; export the DOCX instead",
+                "font",
+            )
         return bytes(self.pdf.output())
