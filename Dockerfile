@@ -78,7 +78,8 @@ WORKDIR /app
 USER 10001:10001
 EXPOSE 8000
 # An API answers /<service>/health (liveness: the process serves; /ready checks the database
-# and Kafka). A worker serves no HTTP: the check passes while its process runs.
+# and Kafka) on WUYI_PORT, a worker on WUYI_PROBE_PORT (a worker without it serves no HTTP, and
+# the check passes while its process runs).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
     CMD ["python", "/app/healthcheck.py"]
 ENTRYPOINT ["wuyi"]

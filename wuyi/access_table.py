@@ -208,6 +208,14 @@ TABLE: tuple[Operation, ...] = (
         "entity"),
     _op(_S, "GET", "/v1/entities/{entity_id}/audit", frozenset({EA, TR, CE, CA}), Rule.TARGET,
         "entity", "inspections shown to the entity's side as in GET application"),
+    _op(_S, "GET", "/v1/presets", ALL, Rule.TENANT, note="review-chain presets"),
+    _op(_S, "GET", "/v1/campaigns", ALL, Rule.TENANT, note="official documents (文件)"),
+    _op(_S, "GET", "/v1/applications/{application_id}/objections", frozenset({CE}),
+        Rule.TARGET, "applicant", "异议 texts for the ruling; contacts never leave the log"),
+    _op(_S, "POST", "/v1/evidence", APPLICATION_READERS, Rule.TENANT,
+        note="a JPEG, PNG or PDF of at most 5 MB; the role is checked before it is read"),
+    _op(_S, "GET", "/v1/evidence/{evidence_id}", APPLICATION_READERS, Rule.TENANT,
+        note="by its random id, which only the views citing it show; a download, never inline"),
     *(
         _op(_S, "GET", f"/v1/exports/{name}", REVIEWERS, Rule.TENANT,
             note="a download of public content (名单, 公示) for the county office")

@@ -23,13 +23,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 
-from wuyi_core import health, revocations, telemetry
+from wuyi_core import revocations, telemetry
 from wuyi_core.auth import Principal, TokenService
 from wuyi_core.docs import install_docs
 from wuyi_core.errors import InvalidInput, Unauthorized, Unavailable, WuyiError
 from wuyi_core.eventstore import EventStore
 from wuyi_core.logs import CORRELATION_SCOPE_KEY, RequestLog
 from wuyi_core.middleware import BodyLimit, DatabaseOutage, SecurityHeaders, error_response
+from wuyi_core.probes import readiness_problems
 from wuyi_core.session import SESSION_COOKIE, check_origin
 
 log = logging.getLogger(__name__)
@@ -226,12 +227,7 @@ def service_app(
     async def readiness(response: Response) -> dict[str, object]:
         """Readiness (public): the database answers and no background loop, relay or
         consumer of this process reports a problem; 503 names what is wrong."""
-        problems = health.problems()
-        try:
-            if not await store.db.available():
-                problems["database"] = "out of reach"
-        except Exception as err:
-            problems["database"] = f"{type(err).__name__}: {err}"
+        problems = await readiness_problems(store.db)
         if problems:
             response.status_code = 503
             response.headers["Retry-After"] = str(Unavailable.retry_after)

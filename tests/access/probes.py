@@ -263,6 +263,14 @@ PROBES: dict[tuple[str, str, str], Probe] = {
     ("scoring", "GET", "/v1/entities/{entity_id}/audit"): _p(
         lambda w, b: f"/scoring/v1/entities/{b['K']}/audit", admin_home="K"
     ),
+    ("scoring", "GET", "/v1/presets"): _p(lambda w, b: "/scoring/v1/presets"),
+    ("scoring", "GET", "/v1/campaigns"): _p(lambda w, b: "/scoring/v1/campaigns"),
+    ("scoring", "GET", "/v1/applications/{application_id}/objections"): _app("/objections"),
+    # an allowed upload of a CSV meets a 422 (not a photo or PDF): nothing is stored
+    ("scoring", "POST", "/v1/evidence"): _p(lambda w, b: "/scoring/v1/evidence", upload=True),
+    ("scoring", "GET", "/v1/evidence/{evidence_id}"): _p(
+        lambda w, b: f"/scoring/v1/evidence/{w['evidence']}"
+    ),
 }
 PROBES |= {
     ("notifier", "GET", "/v1/inbox"): _p(lambda w, b: "/notifier/v1/inbox"),

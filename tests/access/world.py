@@ -52,9 +52,13 @@ async def build_world(stack: Stack) -> dict[str, Any]:
     for branch in branches:
         branch["app"] = await _rejected_application(stack, campaign["id"], batch["id"], branch)
         await _reporting_facts(stack, branch)
+    photo = {"file": ("现场照片.png", b"\x89PNG\r\n\x1a\n" + bytes(32), "image/png")}
+    evidence = await stack.http.post("/scoring/v1/evidence", files=photo, headers=stack.auth())
+    assert evidence.status_code == 201, evidence.text
     return {
         "county": county["id"],
         "campaign": campaign["id"],
+        "evidence": evidence.json()["id"],
         "batch": batch["id"],
         "rubric": rubric,
         "A": branches[0],

@@ -4,6 +4,10 @@ import SignIn from "./pages/SignIn.vue";
 import GridReport from "./pages/GridReport.vue";
 import Users from "./pages/Users.vue";
 import Review from "./pages/Review.vue";
+import Campaigns from "./pages/county/Campaigns.vue";
+import Evaluation from "./pages/county/Evaluation.vue";
+import Notices from "./pages/county/Notices.vue";
+import Titles from "./pages/county/Titles.vue";
 import PublicNotices from "./pages/records/PublicNotices.vue";
 import EntityHistory from "./pages/records/EntityHistory.vue";
 import AuditView from "./pages/records/AuditView.vue";
@@ -19,6 +23,11 @@ export const router = createRouter({
     { path: "/grid", component: GridReport, meta: { signedIn: true } },
     { path: "/users", component: Users, meta: { signedIn: true } },
     { path: "/review", component: Review, meta: { signedIn: true } },
+    // county: campaign set-up (admin); evaluation, public notices, titles (evaluators)
+    { path: "/county/campaigns", component: Campaigns, meta: { signedIn: true } },
+    { path: "/county/evaluation", component: Evaluation, meta: { signedIn: true } },
+    { path: "/county/notices", component: Notices, meta: { signedIn: true } },
+    { path: "/county/titles", component: Titles, meta: { signedIn: true } },
     // records: public notices with objections, public history, audit view, exports
     { path: "/public/notices", component: PublicNotices },
     { path: "/public/entities/:id", component: EntityHistory },

@@ -88,6 +88,11 @@ def create_accounts_app(
             exc.body(), status_code=429, headers={"Retry-After": str(exc.retry_after)}
         )
 
+    @app.get("/v1/oidc")
+    async def oidc_info() -> dict[str, bool]:
+        """Public: this deployment signs in with passwords, not OpenID Connect."""
+        return {"enabled": False}
+
     @app.post("/v1/sign-in")
     async def sign_in(body: SignIn, request: Request, response: Response) -> dict[str, Any]:
         """Check the password (throttled per account and per client address) and set the
