@@ -141,6 +141,9 @@ TABLE: tuple[Operation, ...] = (
     _op(_P, "GET", "/v1/cases/{case_id}", ALL, Rule.TARGET, "case's entity"),
     _op(_P, "POST", "/v1/cases/{case_id}/lift", REVIEWERS, Rule.TARGET, "case's entity"),
     _op(_P, "POST", "/v1/complaints", REVIEWERS, Rule.TARGET, "entity complained about"),
+    _op(_P, "GET", "/v1/complaints", REVIEWERS, Rule.FILTERED, "entity complained about",
+        "texts name the caller: reviewers only; an unscoped token lists the county's only for "
+        "county roles"),
     _op(_P, "GET", "/v1/complaints/{complaint_id}", REVIEWERS, Rule.TARGET,
         "entity complained about",
         "text names the caller: never to the entity's own admin or grid members"),
@@ -166,6 +169,8 @@ TABLE: tuple[Operation, ...] = (
     _op(_S, "POST", "/v1/campaigns/{campaign_id}/batches", frozenset({CA}), Rule.COUNTY),
     _op(_S, "GET", "/v1/campaigns/{campaign_id}/batches/{batch_id}/quotas", REVIEWERS,
         Rule.TENANT, note="counts per township, no names of people"),
+    _op(_S, "GET", "/v1/quota-status", REVIEWERS, Rule.TARGET, "township",
+        "the caller's township by default; counts only, no names"),
     _op(_S, "GET", "/v1/honor-list", NONE, Rule.PUBLIC, note="无疫名单"),
     _op(_S, "GET", "/v1/delistings", NONE, Rule.PUBLIC, note="摘牌名单"),
     _op(_S, "GET", "/v1/public-notices", NONE, Rule.PUBLIC, note="公示"),

@@ -30,6 +30,7 @@ from wuyi_core.errors import InvalidInput, Unauthorized, Unavailable, WuyiError
 from wuyi_core.eventstore import EventStore
 from wuyi_core.logs import CORRELATION_SCOPE_KEY, RequestLog
 from wuyi_core.middleware import BodyLimit, DatabaseOutage, SecurityHeaders, error_response
+from wuyi_core.nul import RefusedBody, RejectNul
 from wuyi_core.probes import readiness_problems
 from wuyi_core.session import SESSION_COOKIE, check_origin
 
@@ -87,6 +88,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        if isinstance(exc, RefusedBody):
+            return error_response(exc.error)
         zh = {
             404: "请求的路径不存在",
             405: "不支持该请求方法",
@@ -195,6 +198,7 @@ def service_app(
         redoc_url=None,
     )
     install_docs(app, title)
+    app.add_middleware(RejectNul)
     app.add_middleware(BodyLimit, larger=larger_bodies or {})
     app.add_middleware(DatabaseOutage, db=store.db)
     app.add_middleware(SecurityHeaders)

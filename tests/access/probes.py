@@ -132,6 +132,9 @@ PROBES: dict[tuple[str, str, str], Probe] = {
         lambda w, b: "/reporting/v1/complaints",
         lambda w, b: {"entity_id": b["V"], "summary": "反映问题", "source": "12345"},
     ),
+    ("reporting", "GET", "/v1/complaints"): _p(
+        lambda w, b: "/reporting/v1/complaints", listed="complaint"
+    ),
     ("reporting", "GET", "/v1/complaints/{complaint_id}"): _p(
         lambda w, b: f"/reporting/v1/complaints/{b['complaint']}"
     ),
@@ -167,6 +170,9 @@ PROBES: dict[tuple[str, str, str], Probe] = {
     ),
     ("scoring", "GET", "/v1/campaigns/{campaign_id}/batches/{batch_id}/quotas"): _p(
         lambda w, b: f"/scoring/v1/campaigns/{w['campaign']}/batches/{w['batch']}/quotas"
+    ),
+    ("scoring", "GET", "/v1/quota-status"): _p(
+        lambda w, b: f"/scoring/v1/quota-status?township_id={b['T']}"
     ),
     ("scoring", "GET", "/v1/honor-list"): _p(lambda w, b: "/scoring/v1/honor-list?tenant=t1"),
     ("scoring", "GET", "/v1/delistings"): _p(lambda w, b: "/scoring/v1/delistings?tenant=t1"),

@@ -150,3 +150,12 @@ async def test_accounts_and_failures_are_kept_in_the_deployment_database(db):
     assert await accounts.failures("account:t1:wang", now - throttle.WINDOW) == [now]
     await accounts.forgive("account:t1:wang")
     assert await accounts.failures("account:t1:wang", now - throttle.WINDOW) == []
+
+
+async def test_a_nul_in_a_user_name_is_422_naming_it_not_a_server_error(site):
+    client, admin = site
+    body = {"username": "wa\u0000ng", "display_name": "王", "role": "county_evaluator"}
+    created = await client.post("/auth/v1/users", json=body, headers=admin)
+    assert created.status_code == 422 and created.json()["error"]["field"] == "username"
+    signed = await sign_in(client, "wang\u0000", "x")
+    assert signed.status_code == 422 and signed.json()["error"]["field"] == "username"

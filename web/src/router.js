@@ -4,6 +4,8 @@ import SignIn from "./pages/SignIn.vue";
 import GridReport from "./pages/GridReport.vue";
 import Users from "./pages/Users.vue";
 import Review from "./pages/Review.vue";
+import Complaints from "./pages/township/Complaints.vue";
+import Quota from "./pages/township/Quota.vue";
 import Campaigns from "./pages/county/Campaigns.vue";
 import Evaluation from "./pages/county/Evaluation.vue";
 import Notices from "./pages/county/Notices.vue";
@@ -23,6 +25,9 @@ export const router = createRouter({
     { path: "/grid", component: GridReport, meta: { signedIn: true } },
     { path: "/users", component: Users, meta: { signedIn: true } },
     { path: "/review", component: Review, meta: { signedIn: true } },
+    // township reviewer: complaints to verify, quota status
+    { path: "/complaints", component: Complaints, meta: { signedIn: true } },
+    { path: "/quota", component: Quota, meta: { signedIn: true } },
     // county: campaign set-up (admin); evaluation, public notices, titles (evaluators)
     { path: "/county/campaigns", component: Campaigns, meta: { signedIn: true } },
     { path: "/county/evaluation", component: Evaluation, meta: { signedIn: true } },

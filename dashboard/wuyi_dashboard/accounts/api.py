@@ -16,6 +16,7 @@ from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.errors import InvalidInput, Unauthorized, WuyiError
 from wuyi_core.http import CurrentPrincipal, install_error_handlers
+from wuyi_core.nul import RejectNul
 from wuyi_core.session import SESSION_COOKIE, check_origin
 
 from wuyi_dashboard.accounts import throttle
@@ -77,6 +78,7 @@ def create_accounts_app(
     """``known_scope(tenant, id)``: whether an entity or grid of that id exists;
     ``revocations``: a database holding the revoked tokens (a service's registry replica)."""
     app = FastAPI(title="Wuyi (无疫) accounts", docs_url=None, redoc_url=None)
+    app.add_middleware(RejectNul)
     app.state.tokens = tokens
     app.state.revocations = revocations
     install_error_handlers(app)

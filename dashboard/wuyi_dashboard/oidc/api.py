@@ -27,6 +27,7 @@ from wuyi_core.auth import TOKEN_HOURS, Principal, TokenService
 from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.errors import Unauthorized, WuyiError
 from wuyi_core.http import CurrentPrincipal, correlation_id, install_error_handlers
+from wuyi_core.nul import RejectNul
 from wuyi_core.session import SESSION_COOKIE, check_origin
 
 from wuyi_dashboard.oidc.claims import map_claims
@@ -53,6 +54,7 @@ def create_oidc_app(
     """``revoke(principal, correlation_id)`` records the session token's revocation (the
     registry's ``TokenRevoked``); ``revocations``: the database the session is checked in."""
     app = FastAPI(title="Wuyi (无疫) sign-in", docs_url=None, redoc_url=None)
+    app.add_middleware(RejectNul)
     app.state.tokens = tokens
     app.state.revocations = revocations
     install_error_handlers(app)

@@ -16,6 +16,7 @@ from wuyi_scoring.api import (
     exports,
     objections,
     public,
+    quota_status,
 )
 from wuyi_scoring.bootstrap import Scoring
 
@@ -29,6 +30,7 @@ def create_app(scoring: Scoring, tokens: TokenService) -> FastAPI:
         entities.router,
         evidence.router,
         county.router,
+        quota_status.router,
         exports.router,
     ]
     return service_app(
