@@ -71,7 +71,10 @@ def validation_error(exc: RequestValidationError) -> InvalidInput:
     while loc and loc[-1] in _UNION_TAGS:  # pydantic names the union branch it tried last
         loc.pop()
     field = ".".join(loc) or None
-    zh = _ZH_BY_TYPE.get(first.get("type", ""), "输入不合法")
+    kind = str(first.get("type", ""))
+    zh = _ZH_BY_TYPE.get(kind, "输入不合法")
+    if "input" in first and first["input"] is None and kind.endswith("_type"):
+        zh = "必填，不能为空"  # null where a value is needed: the clerk left it empty
     en = first.get("msg", "invalid input")
     return InvalidInput(f"{field or '请求'}：{zh}", f"{field or 'request'}: {en}", field)
 

@@ -148,6 +148,12 @@ PROBES: dict[tuple[str, str, str], Probe] = {
     ("reporting", "GET", "/v1/completeness"): _p(
         lambda w, b: f"/reporting/v1/completeness?entity_id={b['V']}&date={YESTERDAY}"
     ),
+    ("reporting", "GET", "/v1/completeness/grids"): _p(
+        lambda w, b: f"/reporting/v1/completeness/grids?entity_id={b['V']}&to={YESTERDAY}"
+    ),
+    ("reporting", "GET", "/v1/completeness/townships"): _p(
+        lambda w, b: f"/reporting/v1/completeness/townships?to={YESTERDAY}"
+    ),
     ("scoring", "GET", "/v1/rubrics"): _p(lambda w, b: "/scoring/v1/rubrics"),
     ("scoring", "POST", "/v1/rubrics"): _p(lambda w, b: "/scoring/v1/rubrics", _rubric),
     ("scoring", "POST", "/v1/campaigns"): _p(
@@ -174,6 +180,10 @@ PROBES: dict[tuple[str, str, str], Probe] = {
     ("scoring", "GET", "/v1/quota-status"): _p(
         lambda w, b: f"/scoring/v1/quota-status?township_id={b['T']}"
     ),
+    ("scoring", "GET", "/v1/campaigns/{campaign_id}/progress"): _p(
+        lambda w, b: f"/scoring/v1/campaigns/{w['campaign']}/progress"
+    ),
+    ("scoring", "GET", "/v1/public-campaigns"): _p(lambda w, b: "/scoring/v1/public-campaigns"),
     ("scoring", "GET", "/v1/honor-list"): _p(lambda w, b: "/scoring/v1/honor-list?tenant=t1"),
     ("scoring", "GET", "/v1/delistings"): _p(lambda w, b: "/scoring/v1/delistings?tenant=t1"),
     ("scoring", "GET", "/v1/public-notices"): _p(

@@ -47,22 +47,23 @@ class Site:
         assert created.status_code == 201, created.text
         return str(created.json()["password"])
 
-    async def worker(self, username: str) -> str:
-        """A fresh level-3 grid (nothing reported today) and a grid worker scoped to it."""
+    async def worker(self, username: str, grid_name: str) -> str:
+        """A fresh level-3 grid named like a demo place (nothing reported today) and a grid
+        worker scoped to it."""
         async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
             leader = (await http.get("/registry/v1/grids?level=2&limit=1")).json()["items"][0]
-            return await self.user(http, username, await self.grid(http, username, leader))
+            return await self.user(http, username, await self.grid(http, grid_name, leader))
 
-    async def leader(self, username: str) -> tuple[str, str]:
+    async def leader(self, username: str, place: str) -> tuple[str, str]:
         """A fresh level-2 grid with one level-3 grid below it, a leader scoped to the level-2
         grid; returns the password and the level-3 grid's id."""
         async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
             sibling = (await http.get("/registry/v1/grids?level=2&limit=1")).json()["items"][0]
             village = sibling["entity_id"]  # level-2 and level-3 grids belong to a village
             top = {"id": sibling["parent_grid_id"], "level": "1", "entity_id": village}
-            two = await self.grid(http, f"{username}二级", top)
+            two = await self.grid(http, f"{place}二级网格", top)
             below = {"id": two, "level": "2", "entity_id": village}
-            three = await self.grid(http, f"{username}三级", below)
+            three = await self.grid(http, f"{place}第1网格", below)
             return await self.user(http, username, two), three
 
     async def report(self, grid_id: str, today: str, counts: dict[str, object]) -> None:
@@ -185,6 +186,9 @@ async def test_the_public_sees_the_honor_list_and_the_delisting_with_its_reason(
     await expect(phone.locator("#delisted .el-table__body tr")).to_have_count(1)
     await expect(phone.locator("#delisted")).to_contain_text("发生病例")
     await expect(phone.locator("#services .status.ok")).to_have_count(4)  # with the notifier
+    await expect(phone.locator("#tenant")).to_have_count(0)  # nobody needs to know a tenant id
+    await expect(phone.locator("#campaign")).to_be_visible()
+    await expect(phone.locator(".el-loading-mask:visible")).to_have_count(0)  # no spinner left
     await shot(phone, "public-lists-1440")
     await phone.click("#language")  # one catalogue per language
     await expect(phone.locator("#title")).to_have_text("Wuyi campaign dashboard")
@@ -192,9 +196,9 @@ async def test_the_public_sees_the_honor_list_and_the_delisting_with_its_reason(
 
 
 async def test_a_grid_worker_sends_a_zero_report_in_one_tap_on_a_phone(site, phone):
-    password = await site.worker("zhang")
+    password = await site.worker("zhang", "张家坪网格")
     await sign_in(phone, site, "zhang", password)
-    await expect(phone.locator("#grid-name")).to_contain_text("zhang 3级网格")
+    await expect(phone.locator("#grid-name")).to_contain_text("张家坪网格")
     await expect(phone.locator("#countdown")).to_contain_text("截止")
     await expect(phone.locator("#today-status")).to_have_text("今日尚未报告")
     await shot(phone, "grid-before-360")
@@ -208,7 +212,7 @@ async def test_a_grid_worker_sends_a_zero_report_in_one_tap_on_a_phone(site, pho
 
 
 async def test_a_grid_worker_corrects_today_and_sees_the_message_next_to_its_field(site, phone):
-    password = await site.worker("li")
+    password = await site.worker("li", "李家湾网格")
     await sign_in(phone, site, "li", password)
     await phone.click("#zero-report")
     await expect(phone.locator("#today-status")).to_contain_text("零报告")
@@ -216,7 +220,9 @@ async def test_a_grid_worker_corrects_today_and_sees_the_message_next_to_its_fie
     await phone.fill("#count-vaccinated", "5")  # more than the resident population (0)
     await phone.click("#send-counts")
     field = phone.locator(".el-form-item", has=phone.locator("#count-vaccinated"))
-    await expect(field.locator(".el-form-item__error")).to_contain_text("不能超过常住人口")
+    await expect(field.locator(".el-form-item__error")).to_contain_text(
+        "已接种人数（5）不能超过常住人口（0）"
+    )
     await shot(phone, "grid-validation-360")
     await phone.fill("#count-resident_population", "120")
     await phone.click("#send-counts")
@@ -229,7 +235,7 @@ async def test_a_level_2_leader_sees_the_roll_up_and_cannot_pass_on_a_zero_over_
     """Seed 004: 二级网格长每天下午6点前向一级网格长汇报 — the leader sees what the level-3
     grids below reported before submitting, and a zero report over their findings is refused
     with the API's message."""
-    password, below = await site.leader("wu")
+    password, below = await site.leader("wu", "吴家山")
     await sign_in(phone, site, "wu", password)
     await expect(phone.locator("#rollup")).to_contain_text("已报 0 / 应报 1 个网格")
     today = (await phone.locator("#grid-name").get_attribute("data-today")) or ""
@@ -262,8 +268,9 @@ async def test_a_township_reviewer_sends_an_application_back_with_a_note(site, p
     await expect(phone.locator("#self-total")).to_have_text("100")
     await phone.click("#send-back")
     note = phone.locator(".el-form-item", has=phone.locator("#review-note"))
-    await expect(note.locator(".el-form-item__error")).to_contain_text("note")
+    await expect(note.locator(".el-form-item__error")).to_have_text("必填，不能为空")
     await phone.fill("#review-note", "防控台账不全，请补充后重新申报")
+    await expect(note.locator(".el-form-item__error")).to_have_count(0)  # answered: not stale
     await shot(phone, "review-application-1440")
     await phone.click("#send-back")
     await expect(phone.locator("#review-done")).to_contain_text(f"已退回整改：{village}")
@@ -296,7 +303,7 @@ async def test_a_county_admin_creates_a_grid_worker_who_then_signs_in(site, phon
 
 
 async def test_sign_in_is_throttled_after_five_wrong_passwords(site, phone):
-    password = await site.worker("zhao")
+    password = await site.worker("zhao", "赵家岭网格")
     for _ in range(5):
         await sign_in(phone, site, "zhao", "wrong-password")
         await expect(phone.locator("#sign-in")).to_contain_text("用户名或密码错误")

@@ -123,6 +123,20 @@ async def test_signing_out_ends_the_session(site):
     assert (await client.get("/auth/v1/session")).status_code == 401
 
 
+async def test_signing_out_revokes_the_sessions_token_so_a_copied_cookie_is_refused(site):
+    """A stolen copy of the cookie must not outlive the sign-out: the token is revoked
+    (TokenRevoked in the registry), not only deleted from this browser."""
+    client, admin = site
+    await sign_in(client, "wang", await add_user(client, admin))
+    copied = client.cookies.get("wuyi_session")
+    assert copied and (await client.get("/registry/v1/entities")).status_code == 200
+    assert (await client.post("/auth/v1/sign-out", headers=ORIGIN)).status_code == 204
+    replay = await client.get(
+        "/registry/v1/entities", headers={"Authorization": f"Bearer {copied}"}
+    )
+    assert replay.status_code == 401
+
+
 def test_passwords_are_stored_as_salted_scrypt_hashes():
     encoded = hash_password("correct horse")
     assert encoded.startswith("scrypt$15$8$3$") and "correct horse" not in encoded

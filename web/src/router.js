@@ -10,6 +10,9 @@ import Campaigns from "./pages/county/Campaigns.vue";
 import Evaluation from "./pages/county/Evaluation.vue";
 import Notices from "./pages/county/Notices.vue";
 import Titles from "./pages/county/Titles.vue";
+import Completeness from "./pages/charts/Completeness.vue";
+import CountyCharts from "./pages/charts/CountyCharts.vue";
+import FlagMap from "./pages/charts/FlagMap.vue";
 import PublicNotices from "./pages/records/PublicNotices.vue";
 import EntityHistory from "./pages/records/EntityHistory.vue";
 import AuditView from "./pages/records/AuditView.vue";
@@ -33,6 +36,9 @@ export const router = createRouter({
     { path: "/county/evaluation", component: Evaluation, meta: { signedIn: true } },
     { path: "/county/notices", component: Notices, meta: { signedIn: true } },
     { path: "/county/titles", component: Titles, meta: { signedIn: true } },
+    { path: "/completeness", component: Completeness, meta: { signedIn: true } },
+    { path: "/county", component: CountyCharts, meta: { signedIn: true } },
+    { path: "/flag-map", component: FlagMap, meta: { signedIn: true } },
     // records: public notices with objections, public history, audit view, exports
     { path: "/public/notices", component: PublicNotices },
     { path: "/public/entities/:id", component: EntityHistory },

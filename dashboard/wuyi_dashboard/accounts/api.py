@@ -66,6 +66,7 @@ class NewUser(BaseModel):
 
 
 ScopeCheck = Callable[[str, str], Awaitable[bool]]
+Revoke = Callable[[Principal], Awaitable[object]]
 
 
 def create_accounts_app(
@@ -74,9 +75,11 @@ def create_accounts_app(
     known_scope: ScopeCheck,
     revocations: AbstractDatabase,
     clock: Clock | None = None,
+    revoke: Revoke | None = None,
 ) -> FastAPI:
     """``known_scope(tenant, id)``: whether an entity or grid of that id exists;
-    ``revocations``: a database holding the revoked tokens (a service's registry replica)."""
+    ``revocations``: a database holding the revoked tokens (a service's registry replica);
+    ``revoke(who)``: revoke the session's token (the registry's TokenRevoked) at sign-out."""
     app = FastAPI(title="Wuyi (无疫) accounts", docs_url=None, redoc_url=None)
     app.add_middleware(RejectNul)
     app.state.tokens = tokens
@@ -130,7 +133,17 @@ def create_accounts_app(
 
     @app.post("/v1/sign-out", status_code=204)
     async def sign_out(request: Request, response: Response) -> None:
+        """Revoke the session's token, so a copy of the cookie is refused from now on (not only
+        forgotten by this browser), and clear the cookie."""
         check_origin(request.method, request.headers)
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie and revoke is not None:
+            try:
+                who = tokens.verify(cookie)
+            except WuyiError:
+                who = None  # expired or forged: nothing to revoke
+            if who is not None and who.jti is not None:
+                await revoke(who)
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
 
     @app.get("/v1/session")

@@ -114,6 +114,19 @@ class ReportingReads:
                 *entity_ids,
             )
 
+    async def entity_names(self, tenant: str, entity_ids: Sequence[str]) -> dict[str, str]:
+        """The names of ``entity_ids`` (grids are named within their village: 第1网格)."""
+        if not entity_ids:
+            return {}
+        async with self._db.read() as conn:
+            rows = await conn.fetch(
+                f"SELECT id, name FROM registry_entities WHERE tenant = $1"
+                f" AND id IN ({_in(2, entity_ids)})",
+                tenant,
+                *entity_ids,
+            )
+        return {row["id"]: row["name"] for row in rows}
+
     async def all_grids(self, tenant: str) -> list[Row]:
         """Every reporting grid (levels 2 and 3) of the tenant."""
         async with self._db.read() as conn:

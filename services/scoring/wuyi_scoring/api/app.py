@@ -10,6 +10,7 @@ from wuyi_core.limits import MAX_UPLOAD_BYTES
 from wuyi_scoring.api import (
     applications,
     campaigns,
+    charts,
     county,
     entities,
     evidence,
@@ -31,6 +32,7 @@ def create_app(scoring: Scoring, tokens: TokenService) -> FastAPI:
         evidence.router,
         county.router,
         quota_status.router,
+        charts.router,
         exports.router,
     ]
     return service_app(
