@@ -57,6 +57,11 @@ RUN uv sync --frozen --no-dev --no-editable --python "$(command -v python3)" \
 FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="wuyi" \
       org.opencontainers.image.description="Wuyi (无疫) services: registry, reporting, scoring, notifier"
+# Noto CJK (Debian's fonts-noto-cjk, about 90 MB): the Chinese font the PDF exports embed
+# (core/wuyi_core/documents/fonts.py); without it they answer 503 naming the package.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk=1:20220127+repack1-1 \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 wuyi \
     && useradd --system --uid 10001 --gid wuyi --home-dir /app --shell /usr/sbin/nologin wuyi \
     && mkdir -p /var/lib/wuyi/checkpoints \

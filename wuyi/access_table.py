@@ -156,6 +156,13 @@ TABLE: tuple[Operation, ...] = (
         "the heat map of grids × days, paged"),
     _op(_P, "GET", "/v1/completeness/townships", frozenset({CE, CA}), Rule.COUNTY,
         note="completeness per township (比学赶超)"),
+    _op(_P, "GET", "/v1/events/{event_id}", REVIEWERS, Rule.TARGET, "event's entity or grid",
+        "the audit view's link across services; the private part is never shown"),
+    *(
+        _op(_P, "GET", f"/v1/exports/{name}", REVIEWERS, Rule.TARGET, "entity",
+            "the townships at or under the entity, by day")
+        for name in ("completeness.xlsx", "weekly-bulletin.pdf")
+    ),
     *_health(_P),
     # scoring
     _op(_S, "GET", "/v1/rubrics", ALL, Rule.TENANT, note="published standards"),
@@ -222,6 +229,14 @@ TABLE: tuple[Operation, ...] = (
         note="a JPEG, PNG or PDF of at most 5 MB; the role is checked before it is read"),
     _op(_S, "GET", "/v1/evidence/{evidence_id}", APPLICATION_READERS, Rule.TENANT,
         note="by its random id, which only the views citing it show; a download, never inline"),
+    *(
+        _op(_S, "GET", f"/v1/exports/{name}", REVIEWERS, Rule.TENANT,
+            note="a download of public content (名单, 公示) for the county office")
+        for name in ("honor-list.xlsx", "delistings.xlsx", "public-notice.docx",
+                     "public-notice.pdf")
+    ),
+    _op(_S, "GET", "/v1/public/entities/{entity_id}/history", NONE, Rule.PUBLIC,
+        note="notices, awards, delistings; no personal data"),
     *_health(_S),
     # notifier: a mailbox is a role at a scope; targets (webhooks, robots, e-mail) are private
     _op(_N, "GET", "/v1/inbox", ALL, Rule.FILTERED, "mailbox",

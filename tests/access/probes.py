@@ -252,6 +252,30 @@ PROBES: dict[tuple[str, str, str], Probe] = {
         lambda w, b: {"reason": "fraud", "note": "弄虚作假"},
         admin_home="K",
     ),
+    ("reporting", "GET", "/v1/events/{event_id}"): _p(
+        lambda w, b: f"/reporting/v1/events/{b['complaint_event']}"
+    ),
+    **{
+        ("reporting", "GET", f"/v1/exports/{name}"): _p(
+            lambda w, b, name=name: f"/reporting/v1/exports/{name}?entity_id={b['T']}",
+            admin_home="T",
+        )
+        for name in ("completeness.xlsx", "weekly-bulletin.pdf")
+    },
+    **{
+        ("scoring", "GET", f"/v1/exports/{name}"): _p(
+            lambda w, b, name=name: f"/scoring/v1/exports/{name}?campaign_id={w['campaign']}"
+        )
+        for name in (
+            "honor-list.xlsx",
+            "delistings.xlsx",
+            "public-notice.docx",
+            "public-notice.pdf",
+        )
+    },
+    ("scoring", "GET", "/v1/public/entities/{entity_id}/history"): _p(
+        lambda w, b: f"/scoring/v1/public/entities/{b['K']}/history"
+    ),
     ("scoring", "GET", "/v1/entities/{entity_id}/audit"): _p(
         lambda w, b: f"/scoring/v1/entities/{b['K']}/audit", admin_home="K"
     ),

@@ -163,3 +163,9 @@ async def _reporting_facts(stack: Stack, branch: dict[str, Any]) -> None:
     )
     assert verified.status_code == 200, verified.text
     branch["case"], branch["complaint"] = case["id"], complaint["id"]
+    async with stack.reporting.store.db.read() as conn:  # the complaint's first event
+        branch["complaint_event"] = await conn.fetchval(
+            "SELECT event_id FROM events WHERE tenant = 't1' AND data LIKE $1"
+            " ORDER BY position LIMIT 1",
+            f"%{complaint['id']}%",
+        )

@@ -13,6 +13,10 @@ import Titles from "./pages/county/Titles.vue";
 import Completeness from "./pages/charts/Completeness.vue";
 import CountyCharts from "./pages/charts/CountyCharts.vue";
 import FlagMap from "./pages/charts/FlagMap.vue";
+import PublicNotices from "./pages/records/PublicNotices.vue";
+import EntityHistory from "./pages/records/EntityHistory.vue";
+import AuditView from "./pages/records/AuditView.vue";
+import Exports from "./pages/records/Exports.vue";
 import { session, loadSession } from "./session.js";
 
 // Hash history: every route is the one index.html the server has, no fallback rules needed.
@@ -35,6 +39,11 @@ export const router = createRouter({
     { path: "/completeness", component: Completeness, meta: { signedIn: true } },
     { path: "/county", component: CountyCharts, meta: { signedIn: true } },
     { path: "/flag-map", component: FlagMap, meta: { signedIn: true } },
+    // records: public notices with objections, public history, audit view, exports
+    { path: "/public/notices", component: PublicNotices },
+    { path: "/public/entities/:id", component: EntityHistory },
+    { path: "/audit/:entityId?", component: AuditView, meta: { signedIn: true } },
+    { path: "/exports", component: Exports, meta: { signedIn: true } },
   ],
 });
 

@@ -229,6 +229,12 @@ async def read_stream(conn: AbstractConnection, tenant: str, stream_id: str) -> 
     return [_from_row(row) for row in rows]
 
 
+async def read_event(conn: AbstractConnection, tenant: str, event_id: str) -> StoredEvent | None:
+    """One event by its id, within the tenant (the audit view's link across services)."""
+    row = await conn.fetchrow(f"{_SELECT} WHERE tenant = $1 AND event_id = $2", tenant, event_id)
+    return None if row is None else _from_row(row)
+
+
 async def read_all(conn: AbstractConnection, after: int, limit: int) -> list[StoredEvent]:
     rows = await conn.fetch(
         f"{_SELECT} WHERE position > $1 ORDER BY position LIMIT $2", after, limit

@@ -14,6 +14,7 @@ from wuyi_scoring.api import (
     county,
     entities,
     evidence,
+    exports,
     objections,
     public,
     quota_status,
@@ -32,6 +33,7 @@ def create_app(scoring: Scoring, tokens: TokenService) -> FastAPI:
         county.router,
         quota_status.router,
         charts.router,
+        exports.router,
     ]
     return service_app(
         "scoring",
