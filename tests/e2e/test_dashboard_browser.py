@@ -364,7 +364,7 @@ async def test_a_sent_back_application_resubmitted_comes_back_to_the_queue_and_i
     """Seed path 退回整改 → 重新申报: the reviewer sends the application back with a note, the
     applicant assesses itself again and resubmits in the same batch (through the API with the
     entity admin's bearer token: no applicant page exists yet), and the reviewer finds it in
-    the queue again, 已申报, and approves it."""
+    the queue again, 已申报, with the earlier note shown above the rubric, and approves it."""
     password, village, application = await site.submitted_application("reviewer2")
     await phone.set_viewport_size({"width": 1440, "height": 900})
     await sign_in(phone, site, "reviewer2", password)
@@ -382,6 +382,10 @@ async def test_a_sent_back_application_resubmitted_comes_back_to_the_queue_and_i
     await row.locator(".open-application").click()
     await expect(phone.locator("#application-title")).to_contain_text(f"{village} · 已申报")
     await expect(phone.locator("#self-total")).to_have_text("100")
+    history = phone.locator("#send-backs")  # the reviewer sees what was asked for last time
+    await expect(history).to_contain_text("此前已退回整改 1 次，本次为重新申报")
+    await expect(history).to_contain_text("第 1 次退回意见：防控台账不全，请补充后重新申报")
+    await shot(phone, "review-resubmitted-detail-1440")
     await phone.click("#approve")
     await expect(phone.locator("#review-done")).to_contain_text(f"已通过：{village}")
     await expect(phone.locator("#queue")).not_to_contain_text(village)
@@ -389,7 +393,6 @@ async def test_a_sent_back_application_resubmitted_comes_back_to_the_queue_and_i
     async with httpx.AsyncClient(base_url=site.url, headers=site.admin) as http:
         shown = (await http.get(f"/scoring/v1/applications/{application['id']}")).json()
     assert shown["status_zh"] == "乡镇初审通过"
-    assert [b["note"] for b in shown["send_backs"]] == ["防控台账不全，请补充后重新申报"]
 
 
 async def test_a_confirmed_case_reported_from_a_phone_moves_the_holder_to_the_delisting_list(
