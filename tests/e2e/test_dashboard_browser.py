@@ -23,7 +23,7 @@ PHONE = {"width": 360, "height": 740}
 
 
 class Site:
-    def __init__(self, server: Server, admin: dict[str, str], data: Path) -> None:
+    def __init__(self, server: Server, admin: dict[str, str], data: Path | None = None) -> None:
         self.server = server
         self.url = server.url
         self.admin = admin
@@ -31,6 +31,7 @@ class Site:
 
     def token(self, role: str, scope: str) -> dict[str, str]:
         """A bearer token as ``wuyi token`` mints it for someone with no page to act in."""
+        assert self.data is not None, "the site's data folder mints tokens"
         args = ["--tenant", "demo", "--role", role, "--scope", scope]
         jwt = run("token", "--data", str(self.data), *args)
         return {"Authorization": f"Bearer {jwt.stdout.strip()}"}
