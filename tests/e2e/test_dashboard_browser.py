@@ -23,10 +23,18 @@ PHONE = {"width": 360, "height": 740}
 
 
 class Site:
-    def __init__(self, server: Server, admin: dict[str, str]) -> None:
+    def __init__(self, server: Server, admin: dict[str, str], data: Path | None = None) -> None:
         self.server = server
         self.url = server.url
         self.admin = admin
+        self.data = data
+
+    def token(self, role: str, scope: str) -> dict[str, str]:
+        """A bearer token as ``wuyi token`` mints it for someone with no page to act in."""
+        assert self.data is not None, "the site's data folder mints tokens"
+        args = ["--tenant", "demo", "--role", role, "--scope", scope]
+        jwt = run("token", "--data", str(self.data), *args)
+        return {"Authorization": f"Bearer {jwt.stdout.strip()}"}
 
     async def grid(self, http: httpx.AsyncClient, name: str, parent: dict[str, str]) -> str:
         """A fresh grid one level below ``parent``, once the reporting service knows it."""
@@ -72,9 +80,10 @@ class Site:
             sent = await http.post("/reporting/v1/grid-reports", json=body)
             assert sent.status_code == 201, sent.text
 
-    async def submitted_application(self, reviewer: str) -> tuple[str, str]:
+    async def submitted_application(self, reviewer: str) -> tuple[str, str, dict[str, str]]:
         """A village's application, self-assessed with full marks and submitted in a new
-        campaign, and a township reviewer over it; returns the password and the village."""
+        campaign, and a township reviewer over it; returns the password, the village and the
+        application."""
         async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
             rubric_id = "seed-003-compound-v1"
             campaign = await http.post(
@@ -120,8 +129,46 @@ class Site:
                     user = {"username": reviewer, "display_name": "乡镇审核员"}
                     role = {"role": "township_reviewer", "scope": application["township_id"]}
                     created = await http.post("/auth/v1/users", json={**user, **role})
-                    return str(created.json()["password"]), str(village["name"])
+                    password = str(created.json()["password"])
+                    return password, str(village["name"]), application
         pytest.fail("no village of the demo could apply")
+
+    async def resubmit(self, application: dict[str, str]) -> None:
+        """The applicant (the village's entity admin) assesses itself again and resubmits in
+        the same batch. No page serves the applicant yet, so this goes through the API with
+        the entity admin's bearer token, as the applicant's own client would."""
+        applicant = self.token("entity_admin", application["entity_id"])
+        async with httpx.AsyncClient(base_url=self.url, headers=applicant) as http:
+            rubrics = (await http.get("/scoring/v1/rubrics")).json()
+            [rubric] = [r for r in rubrics if r["id"] == "seed-003-compound-v1"]
+            scores = {
+                i["id"]: True if i["max_points"] is None else i["max_points"]
+                for section in rubric["sections"]
+                for i in section["items"]
+            }
+            url = f"/scoring/v1/applications/{application['id']}"
+            assessed = await http.post(f"{url}/self-assessment", json={"scores": scores})
+            assert assessed.status_code == 200, assessed.text
+            sent = await http.post(f"{url}/submission", json={})
+            assert sent.status_code == 200, sent.text
+            assert sent.json()["status"] == "submitted"
+
+    async def holder_with_a_grid(self, worker: str) -> tuple[str, str]:
+        """A demo title holder other than the village the other tests' grids belong to, a
+        fresh level-3 grid of it and a grid worker scoped to that grid; returns the holder's
+        name and the worker's password."""
+        async with httpx.AsyncClient(base_url=self.url, headers=self.admin) as http:
+            used = (await http.get("/registry/v1/grids?level=2&limit=1")).json()["items"][0]
+            holders = (await http.get("/scoring/v1/honor-list?tenant=demo")).json()["holders"]
+            for holder in holders:
+                if holder["entity_id"] == used["entity_id"]:
+                    continue
+                q = f"entity_id={holder['entity_id']}&level=2&limit=1"
+                twos = (await http.get(f"/registry/v1/grids?{q}")).json()["items"]
+                if twos:
+                    grid = await self.grid(http, "林家坳网格", twos[0])
+                    return str(holder["entity_name"]), await self.user(http, worker, grid)
+        pytest.fail("no demo holder has a level-2 grid")
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +182,7 @@ def site(seeded, tmp_path_factory) -> Iterator[Site]:  # noqa: F811
     late = {"level3_deadline": "23:58", "level2_deadline": "23:59"}
     httpx.put(f"{server.url}/reporting/v1/settings", json=late, headers=admin).raise_for_status()
     try:
-        yield Site(server, admin)
+        yield Site(server, admin, data)
     finally:
         server.stop()
 
@@ -258,7 +305,7 @@ async def test_a_level_2_leader_sees_the_roll_up_and_cannot_pass_on_a_zero_over_
 async def test_a_township_reviewer_sends_an_application_back_with_a_note(site, phone):
     """The review queue lays the application out by its rubric (sections, items, points, veto
     items); send-back (退回整改) needs a note, whose absence is shown under the note field."""
-    password, village = await site.submitted_application("reviewer1")
+    password, village, _ = await site.submitted_application("reviewer1")
     await phone.set_viewport_size({"width": 1440, "height": 900})
     await sign_in(phone, site, "reviewer1", password)
     row = phone.locator("#queue .el-table__body tr", has_text=village)
@@ -310,3 +357,73 @@ async def test_sign_in_is_throttled_after_five_wrong_passwords(site, phone):
     await sign_in(phone, site, "zhao", password)
     await expect(phone.locator("#sign-in")).to_contain_text("密码错误次数过多")
     await shot(phone, "sign-in-throttled-360")
+
+
+async def test_a_sent_back_application_resubmitted_comes_back_to_the_queue_and_is_approved(
+    site, phone
+):
+    """Seed path 退回整改 → 重新申报: the reviewer sends the application back with a note, the
+    applicant assesses itself again and resubmits in the same batch (through the API with the
+    entity admin's bearer token: no applicant page exists yet), and the reviewer finds it in
+    the queue again, 已申报, with the earlier note shown above the rubric, and approves it."""
+    password, village, application = await site.submitted_application("reviewer2")
+    await phone.set_viewport_size({"width": 1440, "height": 900})
+    await sign_in(phone, site, "reviewer2", password)
+    row = phone.locator("#queue .el-table__body tr", has_text=village)
+    await row.locator(".open-application").click()
+    await expect(phone.locator("#application-title")).to_contain_text(f"{village} · 已申报")
+    await phone.fill("#review-note", "防控台账不全，请补充后重新申报")
+    await phone.click("#send-back")
+    await expect(phone.locator("#review-done")).to_contain_text(f"已退回整改：{village}")
+    await expect(phone.locator("#queue")).not_to_contain_text(village)
+    await site.resubmit(application)
+    await phone.reload()
+    await expect(row).to_contain_text("100")  # back in the queue, with its new self-assessment
+    await shot(phone, "review-resubmitted-queue-1440")
+    await row.locator(".open-application").click()
+    await expect(phone.locator("#application-title")).to_contain_text(f"{village} · 已申报")
+    await expect(phone.locator("#self-total")).to_have_text("100")
+    history = phone.locator("#send-backs")  # the reviewer sees what was asked for last time
+    await expect(history).to_contain_text("此前已退回整改 1 次，本次为重新申报")
+    await expect(history).to_contain_text("第 1 次退回意见：防控台账不全，请补充后重新申报")
+    await shot(phone, "review-resubmitted-detail-1440")
+    await phone.click("#approve")
+    approved = phone.locator("#review-done")
+    await expect(approved).to_have_text(f"已通过：{village}（当前状态：乡镇初审通过）")
+    await expect(phone.locator("#queue")).not_to_contain_text(village)
+    await shot(phone, "review-resubmitted-approved-1440")
+
+
+async def test_a_confirmed_case_reported_from_a_phone_moves_the_holder_to_the_delisting_list(
+    site, phone, browser
+):
+    """Seed: 发生病例的，摘牌 — a grid worker of a title holder counts one confirmed case in
+    today's report on a 360-px phone (a level-3 report's new cases are the case signal), and
+    the public page, without signing in, no longer lists the holder on the honor list and lists
+    it on the delisting list with the reason 发生病例. (Last in this module: it removes a holder
+    the public-lists test counts.)"""
+    holder, password = await site.holder_with_a_grid("lin")
+    await sign_in(phone, site, "lin", password)
+    await expect(phone.locator("#today-status")).to_have_text("今日尚未报告")
+    await phone.click("#edit-counts")
+    await phone.fill("#count-resident_population", "60")
+    await phone.fill("#count-new_cases-confirmed", "1")
+    await shot(phone, "grid-case-counts-360")
+    await phone.click("#send-counts")
+    await expect(phone.locator("#report-done")).to_contain_text("报告已提交")
+    context = await browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    public = await context.new_page()
+    honor = public.locator("#honor .el-table__body")
+    for _ in range(20):  # scoring learns of the case from reporting's events: poll the page
+        await public.goto(site.url)
+        await expect(public.locator("#honor .el-table__body tr").first).to_be_visible()
+        try:
+            await expect(honor).not_to_contain_text(holder, timeout=1000)
+            break
+        except AssertionError:
+            continue
+    await expect(honor).not_to_contain_text(holder)
+    delisted = public.locator("#delisted .el-table__body tr", has_text=holder)
+    await expect(delisted).to_contain_text("发生病例")
+    await shot(public, "public-lists-after-case-1440")
+    await context.close()
