@@ -197,7 +197,7 @@ async def test_a_reviewer_sees_the_quota_of_each_batch_as_the_api_counts_it(site
     await expect(phone.locator(f'.quota-batch[data-batch="{batch_id}"]')).to_contain_text("Not met")
     await shot(phone, "township-quota-en-1440")
     await phone.click("#language")
-    password = await site.worker("qian")
+    password = await site.worker("qian", "钱家湾网格")
     await phone.click("#sign-out")
     await expect(phone.locator("#sign-out")).to_have_count(0)
     await sign_in(phone, site, "qian", password)
