@@ -264,13 +264,16 @@ def test_secrets_are_referenced_never_inlined() -> None:
 
 
 def test_ingress_joins_the_services_on_the_api_paths() -> None:
+    """The four service prefixes, and the web app with its OIDC sign-in (/ and /auth) at the
+    registry, which serves them in distributed mode (docs/oidc.md)."""
     [ingress] = of_kind("Ingress").values()
     paths = {
         p["path"]: p["backend"]["service"]["name"]
         for rule in ingress["spec"]["rules"]
         for p in rule["http"]["paths"]
     }
-    assert paths == {f"/{s}": f"wuyi-{s}" for s in SERVED}
+    web = {"/auth": "wuyi-registry", "/": "wuyi-registry"}
+    assert paths == {f"/{s}": f"wuyi-{s}" for s in SERVED} | web
     services = of_kind("Service")
     assert all(name in services for name in paths.values())
 
