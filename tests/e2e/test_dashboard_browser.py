@@ -349,6 +349,29 @@ async def test_a_county_admin_creates_a_grid_worker_who_then_signs_in(site, phon
     await expect(phone.locator("#grid-name")).to_contain_text(grid["name"])
 
 
+async def test_the_users_list_is_paged_twenty_a_page(site, phone):
+    """Long lists are paged: a county has hundreds of grid workers, the page draws 20."""
+    async with httpx.AsyncClient(base_url=site.url, headers=site.admin) as http:
+        grid = (await http.get("/registry/v1/grids?level=3&limit=1")).json()["items"][0]
+        for n in range(21):
+            body = {"username": f"pager{n:02d}", "display_name": f"分页网格员{n:02d}"}
+            body |= {"role": "grid_member", "scope": grid["id"]}
+            assert (await http.post("/auth/v1/users", json=body)).status_code == 201
+        body = {"username": "pager-admin", "display_name": "分页管理员", "role": "county_admin"}
+        password = (await http.post("/auth/v1/users", json=body)).json()["password"]
+        total = len((await http.get("/auth/v1/users")).json()["items"])
+    assert total > 20
+    await phone.set_viewport_size({"width": 1440, "height": 900})
+    await sign_in(phone, site, "pager-admin", password)
+    await expect(phone.locator("#users .el-table__body tr")).to_have_count(20)
+    await expect(phone.locator("#users-pager")).to_contain_text(f"共 {total} 条")
+    await phone.focus("#users-pager .btn-next")
+    await phone.keyboard.press("Enter")  # the pager works from the keyboard
+    await expect(phone.locator("#users .el-table__body tr")).to_have_count(min(20, total - 20))
+    await phone.click("#sign-out")
+    await expect(phone.locator("#sign-out")).to_have_count(0)
+
+
 async def test_sign_in_is_throttled_after_five_wrong_passwords(site, phone):
     password = await site.worker("zhao", "赵家岭网格")
     for _ in range(5):
