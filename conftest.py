@@ -104,8 +104,8 @@ SERIAL = ("/faults/", "test_distributed_registry.py")
 
 # Modules that take minutes (a server, a browser, the demo, the benchmarks' processes), longest
 # first: the workers take modules in collection order (scripts/test: ``--dist loadfile
-# --no-loadscope-reorder``), so these start
-# at once instead of being the last module of some worker while the others wait.
+# --no-loadscope-reorder``), so these start at once instead of being the last module of some
+# worker while the others wait.
 LONG_FIRST = (
     "tests/bench/",
     "tests/e2e/test_charts_browser.py",
