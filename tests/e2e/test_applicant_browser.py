@@ -46,10 +46,12 @@ async def campaign(http: httpx.AsyncClient, title: str) -> dict[str, str]:
     return {"campaign_id": launched.json()["id"], "batch_id": batch.json()["id"]}
 
 
-async def applicant(where: Site, username: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+async def applicant(
+    where: Site, username: str, title: str = TITLE
+) -> tuple[str, dict[str, Any], dict[str, Any], str]:
     """An entity admin of a demo village that may apply (it opens and submits in a probe
-    campaign), and a campaign it has not applied in yet; returns the password, the village and
-    the rubric."""
+    campaign), and a campaign ``title`` it has not applied in yet; returns the password, the
+    village, the rubric and the probe campaign's submitted application."""
     async with httpx.AsyncClient(base_url=where.url, headers=where.admin) as http:
         [rubric] = [r for r in (await http.get("/scoring/v1/rubrics")).json() if r["id"] == RUBRIC]
         full = {
@@ -57,8 +59,8 @@ async def applicant(where: Site, username: str) -> tuple[str, dict[str, Any], di
             for s in rubric["sections"]
             for i in s["items"]
         }
-        probe = await campaign(http, "申报页探测活动")
-        await campaign(http, TITLE)
+        probe = await campaign(http, f"{title}（探测）")
+        await campaign(http, title)
         villages = (await http.get("/registry/v1/entities?kind=village&limit=100")).json()["items"]
         for village in villages:
             opened = await http.post(
@@ -78,7 +80,7 @@ async def applicant(where: Site, username: str) -> tuple[str, dict[str, Any], di
             }
             created = await http.post("/auth/v1/users", json=user)
             assert created.status_code == 201, created.text
-            return str(created.json()["password"]), village, rubric
+            return str(created.json()["password"]), village, rubric, opened.json()["id"]
     pytest.fail("no village of the demo could apply")
 
 
@@ -99,7 +101,7 @@ async def test_an_entity_admin_self_assesses_on_a_phone_and_resubmits_after_a_se
     phone: Page,  # noqa: F811
 ) -> None:
     """Issue #9: 'It returns to the applicant, who corrects and resubmits within the batch.'"""
-    password, village, rubric = await applicant(site, "cunweihui")
+    password, village, rubric, _ = await applicant(site, "cunweihui")
     await sign_in(phone, site, "cunweihui", password)
     await expect(phone.locator("#entity-name")).to_have_text(village["name"])  # home: #/applicant
     await expect(phone.locator("#nav-applicant")).to_be_visible()
@@ -168,3 +170,39 @@ async def test_an_entity_admin_self_assesses_on_a_phone_and_resubmits_after_a_se
     await expect(phone.locator("#application-status")).to_have_text("已申报")
     await no_sideways_scroll(phone)
     await shot(phone, "applicant-resubmitted-360")
+
+
+async def test_after_a_rejection_the_applicant_reads_the_note_and_records_the_rectification(
+    site: Site,  # noqa: F811
+    phone: Page,  # noqa: F811
+) -> None:
+    """Seed 003: '验收未通过的,加强整改,在下批次复验' — the note says what to rectify; an empty
+    rectification is refused with the API's message under its field."""
+    password, village, _, app_id = await applicant(site, "cunweihui2", "整改测试活动")
+    async with httpx.AsyncClient(base_url=site.url) as http:  # the township rejects it
+        view = await http.get(
+            f"/scoring/v1/applications/{app_id}", headers=site.token("entity_admin", village["id"])
+        )
+        township = site.token("township_reviewer", view.json()["township_id"])
+        body = {"decision": "reject", "note": "消杀台账与实地不符"}
+        rejected = await http.post(
+            f"/scoring/v1/applications/{app_id}/township-review", json=body, headers=township
+        )
+        assert rejected.status_code == 200, rejected.text
+    await sign_in(phone, site, "cunweihui2", password)
+    mine = phone.locator(f'.application-card[data-application="{app_id}"]')
+    await expect(mine.locator(".application-status")).to_have_text("未通过（整改中）")
+    await expect(mine.locator(".application-note")).to_contain_text("消杀台账与实地不符")
+    await mine.locator(".open-application").focus()  # from the keyboard
+    await phone.keyboard.press("Enter")
+    await expect(phone.locator("#rejection-note")).to_contain_text("消杀台账与实地不符")
+    await phone.click("#record-rectification")  # no note yet
+    note_error = phone.locator(
+        "#rectification .el-form-item", has=phone.locator("#rectification-note")
+    )
+    await expect(note_error.locator(".el-form-item__error")).to_contain_text("不能为空")
+    await phone.fill("#rectification-note", "已重新核对住户台账并补做消杀")
+    await phone.click("#record-rectification")
+    await expect(phone.locator("#application-status")).to_have_text("已整改（待下批次复验）")
+    await no_sideways_scroll(phone)
+    await shot(phone, "applicant-rectified-360")
