@@ -17,6 +17,7 @@ import PublicNotices from "./pages/records/PublicNotices.vue";
 import EntityHistory from "./pages/records/EntityHistory.vue";
 import AuditView from "./pages/records/AuditView.vue";
 import Exports from "./pages/records/Exports.vue";
+import Applicant from "./pages/applicant/Applicant.vue";
 import { session, loadSession } from "./session.js";
 
 // Hash history: every route is the one index.html the server has, no fallback rules needed.
@@ -44,6 +45,8 @@ export const router = createRouter({
     { path: "/public/entities/:id", component: EntityHistory },
     { path: "/audit/:entityId?", component: AuditView, meta: { signedIn: true } },
     { path: "/exports", component: Exports, meta: { signedIn: true } },
+    // applicant (entity admin): applications, self-assessment, resubmission, rectification
+    { path: "/applicant", component: Applicant, meta: { signedIn: true } },
   ],
 });
 

@@ -26,7 +26,7 @@ export async function signOut() {
 export function homeOf(user) {
   if (!user) return "/";
   const homes = { grid_member: "/grid", county_admin: "/users", township_reviewer: "/review",
-    county_evaluator: "/county/evaluation" };
+    county_evaluator: "/county/evaluation", entity_admin: "/applicant" };
   if (user.sign_in === "oidc") delete homes.county_admin; // users live at the identity provider
   return homes[user.role] || "/";
 }
