@@ -135,8 +135,8 @@ class Site:
 
     async def resubmit(self, application: dict[str, str]) -> None:
         """The applicant (the village's entity admin) assesses itself again and resubmits in
-        the same batch. No page serves the applicant yet, so this goes through the API with
-        the entity admin's bearer token, as the applicant's own client would."""
+        the same batch, through the API with the entity admin's bearer token: this module tests
+        the reviewer's side; the applicant's page has its own (test_applicant_browser.py)."""
         applicant = self.token("entity_admin", application["entity_id"])
         async with httpx.AsyncClient(base_url=self.url, headers=applicant) as http:
             rubrics = (await http.get("/scoring/v1/rubrics")).json()
