@@ -19,11 +19,11 @@ import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, expect
 
 from tests.e2e.test_dashboard_browser import (  # noqa: F401 (fixtures)
+    ARTIFACTS,
     PHONE,
     Site,
     browser,
     seeded,
-    shot,
     sign_in,
     site,
 )
@@ -44,7 +44,8 @@ UNNAMED = """() => {
   const shown = (e) => {
     const box = e.getBoundingClientRect();
     const style = getComputedStyle(e);
-    return box.width > 1 && box.height > 1 && style.visibility !== "hidden" && style.opacity !== "0";
+    const seen = style.visibility !== "hidden" && style.opacity !== "0";
+    return box.width > 1 && box.height > 1 && seen;
   };
   const named = (e) => {
     const by = (e.getAttribute("aria-labelledby") || "").split(/\\s+/).filter(Boolean);
@@ -64,26 +65,31 @@ UNNAMED = """() => {
 # The elements that reach past the phone's right edge, innermost first: what to fix.
 WIDER = """() => {
   const edge = document.documentElement.clientWidth + 0.5;
+  const clips = (a) => ["hidden", "auto", "scroll", "clip"].includes(getComputedStyle(a).overflowX)
+    && a.getBoundingClientRect().right <= edge;
   const clipped = (e) => {
     for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
-      if (["hidden", "auto", "scroll", "clip"].includes(getComputedStyle(a).overflowX) && a.getBoundingClientRect().right <= edge) return true;
+      if (clips(a)) return true;
     return false;
   };
+  const outer = [...document.querySelectorAll("body, #app, header, main, main > *")];
+  const box = (e) => Math.round(e.getBoundingClientRect().right);
   return [...document.querySelectorAll("body *")]
     .filter((e) => e.getBoundingClientRect().right > edge && !clipped(e))
-    .concat([...document.querySelectorAll("body, #app, header, main, main > *")].filter((e) => e.scrollWidth > edge))
-    .slice(0, 8).map((e) => `${e.tagName}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)} ${e.scrollWidth} ${e.clientWidth}`);
+    .concat(outer.filter((e) => e.scrollWidth > edge))
+    .slice(0, 8)
+    .map((e) => `${e.tagName}#${e.id}.${e.className} ${box(e)} ${e.scrollWidth}`);
 }"""
 
 
-async def person(site: Site, role: str) -> tuple[str, str] | None:
+async def person(on: Site, role: str) -> tuple[str, str] | None:
     """A fresh user of ``role`` scoped as its pages expect; None for the public."""
     if role == "public":
         return None
     username = f"sweep-{role.replace('_', '-')}"
     if role == "grid_member":
-        return username, await site.worker(username, "扫检网格")
-    async with httpx.AsyncClient(base_url=site.url, headers=site.admin) as http:
+        return username, await on.worker(username, "扫检网格")
+    async with httpx.AsyncClient(base_url=on.url, headers=on.admin) as http:
         body: dict[str, Any] = {"username": username, "display_name": "巡检员", "role": role}
         if role in ("entity_admin", "township_reviewer"):
             kind = "village" if role == "entity_admin" else "township"
@@ -139,6 +145,7 @@ async def test_every_page_of_the_menu_reads_on_a_phone_and_a_wide_screen(site, t
         await expect(page.locator("#who")).to_be_visible()
         errors.clear()  # the session asked for before signing in answers 401, as it should
     routes = await menu(page)
+    ARTIFACTS.mkdir(exist_ok=True)
     assert len(routes) >= 2, routes
     for width in (PHONE, WIDE):
         await page.set_viewport_size(width)
@@ -150,7 +157,8 @@ async def test_every_page_of_the_menu_reads_on_a_phone_and_a_wide_screen(site, t
             if width is PHONE:
                 scroll = await page.evaluate("document.scrollingElement.scrollWidth")
                 assert scroll <= PHONE["width"], (route, scroll, await page.evaluate(WIDER))
-                await shot(page, f"sweep-{role}-{route[2:].replace('/', '-') or 'home'}-360")
+                name = f"sweep-{role}-{route[2:].replace('/', '-') or 'home'}-360.png"
+                await page.screenshot(path=str(ARTIFACTS / name))  # the first screen only
     assert not errors, errors  # no console error, no CSP refusal
 
     # Keyboard: from the top of the page, Tab reaches every menu link, Enter opens its page.
