@@ -34,6 +34,23 @@ export async function uploadEvidence(file) {
   return data;
 }
 
+/** The evidence a form attaches: the files chosen in a file input (``attach`` is its change
+ * handler) are stored one by one; an upload's error goes to ``error``, shown under the field. */
+export function useEvidenceUpload(error) {
+  const evidence = ref([]);
+  const uploading = ref(false);
+  async function attach(event) {
+    error.value = null;
+    uploading.value = true;
+    try {
+      for (const file of event.target.files) evidence.value.push(await uploadEvidence(file));
+    } catch (e) { error.value = e; }
+    uploading.value = false;
+    event.target.value = "";
+  }
+  return { evidence, uploading, attach };
+}
+
 /** The stored file's id in an evidence reference ``evidence:<id>:<sha256>``, else null. */
 export function evidenceId(ref) {
   const match = /^evidence:([0-9a-f-]{36}):[0-9a-f]{64}$/.exec(ref);
