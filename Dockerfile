@@ -57,6 +57,11 @@ RUN uv sync --frozen --no-dev --no-editable --python "$(command -v python3)" \
 FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="wuyi" \
       org.opencontainers.image.description="Wuyi (无疫) services: registry, reporting, scoring, notifier"
+# Noto CJK (Debian's fonts-noto-cjk, about 90 MB): the Chinese font the PDF exports embed
+# (core/wuyi_core/documents/fonts.py); without it they answer 503 naming the package.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk=1:20220127+repack1-1 \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 wuyi \
     && useradd --system --uid 10001 --gid wuyi --home-dir /app --shell /usr/sbin/nologin wuyi \
     && mkdir -p /var/lib/wuyi/checkpoints \
@@ -73,7 +78,8 @@ WORKDIR /app
 USER 10001:10001
 EXPOSE 8000
 # An API answers /<service>/health (liveness: the process serves; /ready checks the database
-# and Kafka). A worker serves no HTTP: the check passes while its process runs.
+# and Kafka) on WUYI_PORT, a worker on WUYI_PROBE_PORT (a worker without it serves no HTTP, and
+# the check passes while its process runs).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
     CMD ["python", "/app/healthcheck.py"]
 ENTRYPOINT ["wuyi"]

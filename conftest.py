@@ -102,12 +102,37 @@ async def wait_for_http(url: str, timeout: float = 30) -> None:
 SERIAL = ("/faults/", "test_distributed_registry.py")
 
 
+# Modules that take minutes (a server, a browser, the demo, the benchmarks' processes), longest
+# first: the workers take modules in collection order (scripts/test: ``--dist loadfile
+# --no-loadscope-reorder``), so these start at once instead of being the last module of some
+# worker while the others wait.
+LONG_FIRST = (
+    "tests/bench/",
+    "tests/e2e/test_charts_browser.py",
+    "tests/e2e/test_public_browser.py",
+    "tests/e2e/test_county_browser.py",
+    "tests/e2e/test_dashboard_browser.py",
+    "tests/e2e/test_township_browser.py",
+    "tests/e2e/",
+)
+
+
+def _rank(item: pytest.Item) -> int:
+    if item.get_closest_marker("serial"):
+        return len(LONG_FIRST)  # the serial part keeps its order
+    return next(
+        (rank for rank, part in enumerate(LONG_FIRST) if part in item.nodeid), len(LONG_FIRST)
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that kill processes, stop the shared broker or time outages run alone, after the
-    rest (scripts/test runs ``-m "not serial"`` on several workers, then ``-m serial``)."""
+    rest (scripts/test runs ``-m "not serial"`` on several workers, then ``-m serial``); the
+    long modules come first (a stable sort keeps each module's own order)."""
     for item in items:
         if any(part in item.nodeid for part in SERIAL):
             item.add_marker(pytest.mark.serial)
+    items.sort(key=_rank)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -141,6 +141,9 @@ TABLE: tuple[Operation, ...] = (
     _op(_P, "GET", "/v1/cases/{case_id}", ALL, Rule.TARGET, "case's entity"),
     _op(_P, "POST", "/v1/cases/{case_id}/lift", REVIEWERS, Rule.TARGET, "case's entity"),
     _op(_P, "POST", "/v1/complaints", REVIEWERS, Rule.TARGET, "entity complained about"),
+    _op(_P, "GET", "/v1/complaints", REVIEWERS, Rule.FILTERED, "entity complained about",
+        "texts name the caller: reviewers only; an unscoped token lists the county's only for "
+        "county roles"),
     _op(_P, "GET", "/v1/complaints/{complaint_id}", REVIEWERS, Rule.TARGET,
         "entity complained about",
         "text names the caller: never to the entity's own admin or grid members"),
@@ -149,6 +152,17 @@ TABLE: tuple[Operation, ...] = (
     _op(_P, "GET", "/v1/eligibility/{entity_id}", ALL, Rule.TARGET, "entity"),
     _op(_P, "GET", "/v1/completeness", ALL, Rule.TARGET, "entity or grid",
         "a grid member sees its own grid and those below"),
+    _op(_P, "GET", "/v1/completeness/grids", ALL, Rule.TARGET, "entity",
+        "the heat map of grids × days, paged"),
+    _op(_P, "GET", "/v1/completeness/townships", frozenset({CE, CA}), Rule.COUNTY,
+        note="completeness per township (比学赶超)"),
+    _op(_P, "GET", "/v1/events/{event_id}", REVIEWERS, Rule.TARGET, "event's entity or grid",
+        "the audit view's link across services; the private part is never shown"),
+    *(
+        _op(_P, "GET", f"/v1/exports/{name}", REVIEWERS, Rule.TARGET, "entity",
+            "the townships at or under the entity, by day")
+        for name in ("completeness.xlsx", "weekly-bulletin.pdf")
+    ),
     *_health(_P),
     # scoring
     _op(_S, "GET", "/v1/rubrics", ALL, Rule.TENANT, note="published standards"),
@@ -159,6 +173,12 @@ TABLE: tuple[Operation, ...] = (
     _op(_S, "POST", "/v1/campaigns/{campaign_id}/batches", frozenset({CA}), Rule.COUNTY),
     _op(_S, "GET", "/v1/campaigns/{campaign_id}/batches/{batch_id}/quotas", REVIEWERS,
         Rule.TENANT, note="counts per township, no names of people"),
+    _op(_S, "GET", "/v1/quota-status", REVIEWERS, Rule.TARGET, "township",
+        "the caller's township by default; counts only, no names"),
+    _op(_S, "GET", "/v1/campaigns/{campaign_id}/progress", frozenset({CE, CA}), Rule.COUNTY,
+        note="applications by status per day, per township: counts only"),
+    _op(_S, "GET", "/v1/public-campaigns", NONE, Rule.PUBLIC,
+        note="every campaign with its county, for the public page"),
     _op(_S, "GET", "/v1/honor-list", NONE, Rule.PUBLIC, note="无疫名单"),
     _op(_S, "GET", "/v1/delistings", NONE, Rule.PUBLIC, note="摘牌名单"),
     _op(_S, "GET", "/v1/public-notices", NONE, Rule.PUBLIC, note="公示"),
@@ -201,6 +221,22 @@ TABLE: tuple[Operation, ...] = (
         "entity"),
     _op(_S, "GET", "/v1/entities/{entity_id}/audit", frozenset({EA, TR, CE, CA}), Rule.TARGET,
         "entity", "inspections shown to the entity's side as in GET application"),
+    _op(_S, "GET", "/v1/presets", ALL, Rule.TENANT, note="review-chain presets"),
+    _op(_S, "GET", "/v1/campaigns", ALL, Rule.TENANT, note="official documents (文件)"),
+    _op(_S, "GET", "/v1/applications/{application_id}/objections", frozenset({CE}),
+        Rule.TARGET, "applicant", "异议 texts for the ruling; contacts never leave the log"),
+    _op(_S, "POST", "/v1/evidence", APPLICATION_READERS, Rule.TENANT,
+        note="a JPEG, PNG or PDF of at most 5 MB; the role is checked before it is read"),
+    _op(_S, "GET", "/v1/evidence/{evidence_id}", APPLICATION_READERS, Rule.TENANT,
+        note="by its random id, which only the views citing it show; a download, never inline"),
+    *(
+        _op(_S, "GET", f"/v1/exports/{name}", REVIEWERS, Rule.TENANT,
+            note="a download of public content (名单, 公示) for the county office")
+        for name in ("honor-list.xlsx", "delistings.xlsx", "public-notice.docx",
+                     "public-notice.pdf")
+    ),
+    _op(_S, "GET", "/v1/public/entities/{entity_id}/history", NONE, Rule.PUBLIC,
+        note="notices, awards, delistings; no personal data"),
     *_health(_S),
     # notifier: a mailbox is a role at a scope; targets (webhooks, robots, e-mail) are private
     _op(_N, "GET", "/v1/inbox", ALL, Rule.FILTERED, "mailbox",

@@ -9,6 +9,7 @@ service extends this story with its own events so the demo always shows the whol
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -46,13 +47,35 @@ class DemoSize:
         return 2 + self.townships * (2 + self.villages * per_village)
 
 
+# The demo county's centre (a made-up place in the hills of western Fujian) and how far its
+# townships and villages lie from their centre, in degrees; web/src/components/charts/
+# demo-county.json draws the schematic outline around them.
+CENTRE = (116.9, 26.25)
+TOWNSHIP_RING = 0.12
+VILLAGE_RING = 0.045
+
+
+def spot(t: int, townships: int, v: int | None = None, villages: int = 1) -> dict[str, str]:
+    """Roster cells 经度/纬度 of township ``t`` (``v`` None) or of its village ``v``: townships
+    on a ring around the centre, villages on a small ring around their township."""
+    angle = 2 * math.pi * t / max(townships, 1) + math.pi / 2
+    lon = CENTRE[0] + TOWNSHIP_RING * math.cos(angle) * 1.1
+    lat = CENTRE[1] + TOWNSHIP_RING * math.sin(angle)
+    if v is not None:
+        turn = angle + 2 * math.pi * v / max(villages, 1) + math.pi / 4
+        lon += VILLAGE_RING * math.cos(turn) * 1.1
+        lat += VILLAGE_RING * math.sin(turn)
+    return {"lon": f"{lon:.4f}", "lat": f"{lat:.4f}"}
+
+
 def place(n: int) -> str:
     return _FIRST[n % len(_FIRST)] + _SECOND[(n // len(_FIRST)) % len(_SECOND)]
 
 
 def roster(size: DemoSize) -> list[tuple[int, dict[str, str]]]:
     """The county as roster rows (the same shape a clerk's import file has)."""
-    rows = [{"record": "entity", "code": "D", "name": "示范县", "kind": "county"}]
+    centre = {"lon": f"{CENTRE[0]:.4f}", "lat": f"{CENTRE[1]:.4f}"}
+    rows = [{"record": "entity", "code": "D", "name": "示范县", "kind": "county", **centre}]
     for t in range(size.townships):
         tc = f"D{t:02d}"
         rows += [
@@ -62,6 +85,7 @@ def roster(size: DemoSize) -> list[tuple[int, dict[str, str]]]:
                 "name": f"{place(t)}镇",
                 "kind": "township",
                 "parent_code": "D",
+                **spot(t, size.townships),
             },
             {
                 "record": "grid",
@@ -84,6 +108,7 @@ def roster(size: DemoSize) -> list[tuple[int, dict[str, str]]]:
                     "parent_code": tc,
                     "contact_name": f"联络员{vc}",
                     "contact_phone": f"1380000{int(vc[1:]) % 10000:04d}",
+                    **spot(t, size.townships, v, size.villages),
                 },
                 {
                     "record": "grid",
@@ -113,6 +138,8 @@ def roster(size: DemoSize) -> list[tuple[int, dict[str, str]]]:
             "name": "县卫生健康局",
             "kind": "unit",
             "parent_code": "D",
+            "lon": f"{CENTRE[0] + 0.01:.4f}",
+            "lat": f"{CENTRE[1] - 0.008:.4f}",
         }
     )
     return list(enumerate(rows, start=2))

@@ -17,7 +17,9 @@ and the sender claims under a lock, so workers can be replicated.
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -31,8 +33,10 @@ from wuyi_core.eventstore import EventStore
 from wuyi_core.eventstore.checkpoints import Checkpointer
 from wuyi_core.eventstore.keyring import Keyring
 from wuyi_core.loops import Loop, follow, named, root_app, running
+from wuyi_core.probes import Check, ProbeServer
 from wuyi_core.relay import Relay
 from wuyi_core.settings import WuyiSettings
+from wuyi_dashboard.oidc.config import OidcConfig
 from wuyi_notifier.api.app import create_app as notifier_app
 from wuyi_notifier.bootstrap import build_notifier
 from wuyi_notifier.worker import worker_loops as notifier_worker_loops
@@ -45,6 +49,7 @@ from wuyi_scoring.bootstrap import build_scoring
 from wuyi_scoring.worker import worker_loops as scoring_worker_loops
 
 from wuyi.services import distributed_checkpoint_logs, distributed_keyring
+from wuyi.web_signin import web_mounts
 
 SERVED = ("registry", "reporting", "scoring", "notifier")
 
@@ -69,6 +74,11 @@ def run_service(service: str, worker: bool, port: int | None, console: Console) 
     if missing:
         console.print(f"[red]缺少环境变量 / missing settings:[/red] {', '.join(missing)}")
         raise SystemExit(2)
+    try:
+        OidcConfig.from_settings(settings)
+    except ValueError as err:
+        console.print(f"[red]统一身份认证配置有误 / OIDC settings:[/red] {err}")
+        raise SystemExit(2) from None
     logs.configure()  # JSON lines with trace and correlation ids (WUYI_LOG_FORMAT=text: plain)
     if service == "reporting" and worker:
         _run_reporting_worker(settings)
@@ -78,7 +88,6 @@ def run_service(service: str, worker: bool, port: int | None, console: Console) 
 
 def _run_reporting_worker(settings: WuyiSettings) -> None:
     """The reporting worker runs on faust-streaming: its agents call the same handlers."""
-    from faust.worker import Worker
     from wuyi_reporting.agents import create_worker_app
 
     assert settings.database_url and settings.kafka_bootstrap
@@ -92,6 +101,8 @@ def _run_reporting_worker(settings: WuyiSettings) -> None:
         )
 
     async def background(reporting: Reporting, stop: asyncio.Event) -> None:
+        if probes is not None:
+            probes.db = reporting.store.db
         relay = Relay(
             reporting.store,
             bus.publisher(),
@@ -105,7 +116,49 @@ def _run_reporting_worker(settings: WuyiSettings) -> None:
             await stop.wait()
 
     app = create_worker_app(settings, build, background)
-    Worker(app, loglevel="warning", quiet=True).execute_from_commandline()
+    probes = worker_probes("reporting", settings, None, checks=(faust_group_check(app),))
+    if probes is not None:
+        app.task(probes.start)  # first, so the worker is alive (not ready) while it builds
+    reporting_worker(app).execute_from_commandline()
+
+
+def reporting_worker(app: Any) -> Any:
+    """The faust worker, logging through ``logs.configure``'s handler (JSON lines with the
+    trace and correlation ids) instead of installing its own format: mode's logging setup, the
+    stdout redirection and the terminal spinner are turned off; faust's and mode's own loggers
+    keep the level the worker had (warnings and errors)."""
+    from faust.worker import Worker
+
+    worker = Worker(app, quiet=True, override_logging=False, redirect_stdouts=False)
+    worker.spinner = None
+    for name in ("faust", "mode"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return worker
+
+
+def worker_probes(
+    service: str,
+    settings: WuyiSettings,
+    db: PostgresDatabase | None,
+    checks: tuple[Check, ...] = (),
+) -> ProbeServer | None:
+    """The worker's /health, /ready and /metrics server, when ``WUYI_PROBE_PORT`` is set."""
+    if settings.probe_port is None:
+        return None
+    return ProbeServer(service, db, host=settings.host, port=settings.probe_port, checks=checks)
+
+
+def faust_group_check(app: Any) -> Check:
+    """The faust worker's Kafka state: its consumer group joined once, and not rebalancing."""
+
+    def check() -> dict[str, str]:
+        if not app.rebalancing_count:
+            return {"kafka": "consumer group not joined yet"}
+        if app.rebalancing:
+            return {"kafka": "consumer group rebalancing"}
+        return {}
+
+    return check
 
 
 def checkpointer(service: str, store: EventStore) -> Checkpointer | None:
@@ -134,29 +187,39 @@ def relay_loop(relay: Relay) -> Loop:
 
 
 async def _parts(
-    service: str, worker: bool, db: PostgresDatabase, bus: KafkaBus, tokens: TokenService
-) -> tuple[FastAPI, EventStore, list[Loop]]:
+    service: str,
+    worker: bool,
+    db: PostgresDatabase,
+    bus: KafkaBus,
+    tokens: TokenService,
+    settings: WuyiSettings,
+) -> tuple[dict[str, FastAPI], EventStore, list[Loop]]:
+    """The process's mounts (``/<service>``; the registry's also the web app and its sign-in
+    when OIDC is configured: ``web_signin.py``), its store and its loops."""
     keyring = distributed_keyring()
     if service == "registry":
         registry = await build_registry(db, keyring=keyring)
-        return (registry_app(registry, tokens), registry.store, [follow(registry.projector)])
+        assert settings.jwt_secret
+        web = web_mounts(registry, tokens, settings.jwt_secret, OidcConfig.from_settings(settings))
+        mounts = {"/registry": registry_app(registry, tokens), **web}
+        return mounts, registry.store, [follow(registry.projector)]
     if service == "scoring":
         scoring = await build_scoring(db, keyring=keyring)
         loops = [follow(p) for p in scoring.projectors.values()]
         if worker:
             loops += scoring_worker_loops(scoring, bus)
-        return scoring_app(scoring, tokens), scoring.store, loops
+        return {"/scoring": scoring_app(scoring, tokens)}, scoring.store, loops
     if service == "notifier":
         notifier = await build_notifier(db, keyring=keyring)
         return (
-            notifier_app(notifier, tokens),
+            {"/notifier": notifier_app(notifier, tokens)},
             notifier.store,
             (notifier_worker_loops(notifier, bus) if worker else []),
         )
     # reporting: its replica and sweeps run in the faust worker
     reporting = await build_reporting(db, keyring=keyring)
     return (
-        reporting_app(reporting, tokens),
+        {"/reporting": reporting_app(reporting, tokens)},
         reporting.store,
         [follow(p) for p in reporting.projectors.values()],
     )
@@ -166,7 +229,8 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
     assert settings.database_url and settings.kafka_bootstrap and settings.jwt_secret
     db = await PostgresDatabase.open(settings.database_url, service)
     bus = KafkaBus.from_settings(settings)
-    app, store, loops = await _parts(service, worker, db, bus, TokenService(settings.jwt_secret))
+    tokens = TokenService(settings.jwt_secret)
+    mounts, store, loops = await _parts(service, worker, db, bus, tokens, settings)
     relay = Relay(
         store, bus.publisher(), service=service, checkpointer=checkpointer(service, store)
     )
@@ -174,12 +238,15 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
     loops.append(relay_loop(relay))
     if worker:
         loops += audit_watch(service, store, settings)
+    probes = worker_probes(service, settings, db) if worker else None
     try:
+        if probes is not None:
+            await probes.start()
         if worker:
             await _until_signalled(loops)
         else:
             config = uvicorn.Config(
-                root_app(f"Wuyi {service}", {f"/{service}": app}, loops),
+                root_app(f"Wuyi {service}", mounts, loops),
                 host=settings.host,
                 port=port,
                 log_level="info",
@@ -188,6 +255,8 @@ async def _run(service: str, worker: bool, port: int, settings: WuyiSettings) ->
             )
             await uvicorn.Server(config).serve()
     finally:
+        if probes is not None:
+            await probes.stop()
         await db.close()
 
 

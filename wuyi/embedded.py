@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from wuyi_core.auth import TokenService
+from wuyi_core.auth import Principal, TokenService
 from wuyi_core.clock import Clock
 from wuyi_core.db.sqlite import SQLiteDatabase
+from wuyi_core.eventstore.records import new_id
 from wuyi_core.loops import every, follow, root_app
 from wuyi_dashboard import create_dashboard
 from wuyi_dashboard.accounts.api import create_accounts_app
@@ -16,6 +17,7 @@ from wuyi_dashboard.accounts.store import Accounts
 from wuyi_notifier.api.app import create_app as notifier_app
 from wuyi_notifier.worker import worker_loops as notifier_loops
 from wuyi_registry.api.app import create_app as registry_app
+from wuyi_registry.application.token_handlers import revoke_token
 from wuyi_reporting.api.app import create_app as reporting_app
 from wuyi_reporting.worker import deadline_loop, replica_loop
 from wuyi_scoring.api.app import create_app as scoring_app
@@ -37,6 +39,11 @@ def create_embedded_app(
             or await reads.grid(tenant, scope) is not None
         )
 
+    async def revoke(who: Principal) -> object:
+        """Sign-out revokes the session's token (TokenRevoked, like ``wuyi token revoke``)."""
+        assert who.jti is not None
+        return await revoke_token(services.registry.store, who, new_id(), who.jti)
+
     loops = [follow(p) for p in services.projectors.values()]
     loops += [
         replica_loop(services.reporting, services.embedded_bus()),
@@ -49,7 +56,7 @@ def create_embedded_app(
         **(
             {
                 "/auth": create_accounts_app(
-                    accounts, tokens, known_scope, services.reporting.store.db
+                    accounts, tokens, known_scope, services.reporting.store.db, revoke=revoke
                 )
             }
             if accounts

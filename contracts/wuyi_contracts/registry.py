@@ -9,13 +9,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from wuyi_contracts.base import EventData
 
 EntityKind = Literal[
     "county", "township", "village", "community", "compound", "unit", "enterprise", "school", "park"
 ]
+
+
+class GeoPoint(BaseModel):
+    """A point in decimal degrees (longitude, latitude), e.g. read off a county map."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    lon: float
+    lat: float
 
 
 class _EntityEvent(EventData):
@@ -33,6 +41,7 @@ class EntityRegistered(_EntityEvent):
     parent_id: str | None
     code: str | None = None
     address: str | None = None
+    location: GeoPoint | None = None  # for the 插旗分布图; optional
 
 
 class EntityRenamed(_EntityEvent):

@@ -45,10 +45,10 @@ class Abnormal(_Counts):
 
 
 class NewCases(_Counts):
-    confirmed: Count = Field(default=0, ge=0, le=MAX_COUNT)
-    asymptomatic: Count = Field(default=0, ge=0, le=MAX_COUNT)
-    close_contact: Count = Field(default=0, ge=0, le=MAX_COUNT)
-    secondary_contact: Count = Field(default=0, ge=0, le=MAX_COUNT)
+    confirmed: Count = Field(default=0, ge=0, le=MAX_COUNT, description="新增确诊")
+    asymptomatic: Count = Field(default=0, ge=0, le=MAX_COUNT, description="新增无症状感染者")
+    close_contact: Count = Field(default=0, ge=0, le=MAX_COUNT, description="新增密接")
+    secondary_contact: Count = Field(default=0, ge=0, le=MAX_COUNT, description="新增次密接")
 
 
 class ReportCounts(_Counts):

@@ -51,6 +51,7 @@ class Principal:
     jti: str | None = None  # set on principals from a token: what revocation names
     expires_at: datetime | None = None
     session_start: datetime | None = None  # the session's first token's issue time
+    name: str | None = None  # a display name (OIDC sign-in carries the provider's)
 
 
 class _Claims(BaseModel):
@@ -66,6 +67,7 @@ class _Claims(BaseModel):
     exp: int
     iat: int | None = None
     auth_time: int | None = None
+    name: StrictStr | None = Field(default=None, max_length=200)
 
 
 class TokenService:
@@ -83,6 +85,7 @@ class TokenService:
         sub: str,
         ttl: timedelta = timedelta(hours=TOKEN_HOURS),
         session_start: datetime | None = None,
+        name: str | None = None,
     ) -> str:
         now = self._clock.now()
         claims = {
@@ -96,6 +99,7 @@ class TokenService:
             "iat": now,
             "auth_time": int((session_start or now).timestamp()),
             "exp": now + ttl,
+            **({"name": name} if name else {}),
         }
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
@@ -110,7 +114,12 @@ class TokenService:
                 " obtain a new token",
             )
         return self.mint(
-            principal.tenant, principal.role, principal.scope, principal.sub, session_start=start
+            principal.tenant,
+            principal.role,
+            principal.scope,
+            principal.sub,
+            session_start=start,
+            name=principal.name,
         )
 
     def verify(self, token: str) -> Principal:
@@ -133,6 +142,7 @@ class TokenService:
                 claims.jti,
                 _time(claims.exp),
                 _time(claims.auth_time if claims.auth_time is not None else claims.iat),
+                claims.name,
             )
         except (jwt.PyJWTError, ValidationError) as err:
             raise Unauthorized(

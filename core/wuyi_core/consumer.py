@@ -32,7 +32,7 @@ from typing import TypeVar
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
 from wuyi_contracts.envelope import Envelope
 
-from wuyi_core import health, telemetry
+from wuyi_core import health, logs, telemetry
 from wuyi_core.bus.port import AbstractSubscription, Delivery, Undecodable
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase
@@ -78,12 +78,22 @@ class ConsumerRunner:
         rebalance, say) ends the run; its supervisor starts it again, and the subscription
         resumes from what was committed."""
         subscription = self._own_subscription()
-        await subscription.start()
+        component = f"consumer:{self.name}:bus"
+        # not ready until the subscription runs (on Kafka: connected, its group joined), and
+        # not ready again from the moment the run fails until its supervisor restarted it
+        health.report(component, "subscription not started")
         try:
+            await subscription.start()
+            health.clear(component)
             while not stop.is_set():
                 await self.process_batch(await subscription.next_batch(poll))
                 await self._measure(subscription)
+        except Exception as err:
+            health.report(component, f"subscription failed: {type(err).__name__}: {err}")
+            raise
         finally:
+            if stop.is_set():
+                health.clear(component)
             try:
                 await subscription.stop()
             except Exception:
@@ -117,7 +127,19 @@ class ConsumerRunner:
             log.debug("consumer %s: lag unknown", self.name, exc_info=True)
 
     async def process(self, delivery: Delivery) -> None:
-        """Apply the delivery once, or park it; returns when either has committed."""
+        """Apply the delivery once, or park it; returns when either has committed. What is
+        logged meanwhile carries the event's correlation id (and, while it is handled, the
+        trace id of its consumer span)."""
+        envelope = delivery.envelope
+        token = logs.correlation.set(
+            envelope.correlationid if isinstance(envelope, Envelope) else None
+        )
+        try:
+            await self._process(delivery)
+        finally:
+            logs.correlation.reset(token)
+
+    async def _process(self, delivery: Delivery) -> None:
         if isinstance(delivery.envelope, Undecodable):
             log.warning(
                 "consumer %s parks an undecodable record at %s: %s",

@@ -23,13 +23,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 
-from wuyi_core import health, revocations, telemetry
+from wuyi_core import revocations, telemetry
 from wuyi_core.auth import Principal, TokenService
 from wuyi_core.docs import install_docs
 from wuyi_core.errors import InvalidInput, Unauthorized, Unavailable, WuyiError
 from wuyi_core.eventstore import EventStore
 from wuyi_core.logs import CORRELATION_SCOPE_KEY, RequestLog
 from wuyi_core.middleware import BodyLimit, DatabaseOutage, SecurityHeaders, error_response
+from wuyi_core.nul import RefusedBody, RejectNul
+from wuyi_core.probes import readiness_problems
 from wuyi_core.session import SESSION_COOKIE, check_origin
 
 log = logging.getLogger(__name__)
@@ -69,7 +71,10 @@ def validation_error(exc: RequestValidationError) -> InvalidInput:
     while loc and loc[-1] in _UNION_TAGS:  # pydantic names the union branch it tried last
         loc.pop()
     field = ".".join(loc) or None
-    zh = _ZH_BY_TYPE.get(first.get("type", ""), "输入不合法")
+    kind = str(first.get("type", ""))
+    zh = _ZH_BY_TYPE.get(kind, "输入不合法")
+    if "input" in first and first["input"] is None and kind.endswith("_type"):
+        zh = "必填，不能为空"  # null where a value is needed: the clerk left it empty
     en = first.get("msg", "invalid input")
     return InvalidInput(f"{field or '请求'}：{zh}", f"{field or 'request'}: {en}", field)
 
@@ -86,6 +91,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        if isinstance(exc, RefusedBody):
+            return error_response(exc.error)
         zh = {
             404: "请求的路径不存在",
             405: "不支持该请求方法",
@@ -194,6 +201,7 @@ def service_app(
         redoc_url=None,
     )
     install_docs(app, title)
+    app.add_middleware(RejectNul)
     app.add_middleware(BodyLimit, larger=larger_bodies or {})
     app.add_middleware(DatabaseOutage, db=store.db)
     app.add_middleware(SecurityHeaders)
@@ -226,12 +234,7 @@ def service_app(
     async def readiness(response: Response) -> dict[str, object]:
         """Readiness (public): the database answers and no background loop, relay or
         consumer of this process reports a problem; 503 names what is wrong."""
-        problems = health.problems()
-        try:
-            if not await store.db.available():
-                problems["database"] = "out of reach"
-        except Exception as err:
-            problems["database"] = f"{type(err).__name__}: {err}"
+        problems = await readiness_problems(store.db)
         if problems:
             response.status_code = 503
             response.headers["Retry-After"] = str(Unavailable.retry_after)

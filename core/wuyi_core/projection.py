@@ -91,12 +91,15 @@ class Projector:
     async def migrate(self) -> None:
         await self.store.db.migrate([_DDL, _LEASE_DDL])
         async with self.store.db.transaction(lock=self._lock) as conn:
-            if await self._state(conn) is None:
+            state = await self._state(conn)
+            if state is None:
                 await self._create(conn, 1)
                 await conn.execute(
                     "INSERT INTO projections (name, generation, position) VALUES ($1, 1, 0)",
                     self.projection.name,
                 )
+            else:  # a table added to ``ddl`` since (every statement is IF NOT EXISTS)
+                await self._create(conn, state[0])
 
     async def tables(self, conn: AbstractConnection) -> dict[str, str]:
         state = await self._state(conn)

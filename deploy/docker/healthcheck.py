@@ -1,7 +1,8 @@
-"""The image's HEALTHCHECK: the API's liveness endpoint, standard library only.
+"""The image's HEALTHCHECK: the liveness endpoint ``/<service>/health``, standard library only.
 
-``WUYI_SERVICE`` names the service (registry, reporting, scoring, notifier); ``WUYI_ROLE=worker``
-marks a worker, which serves no HTTP and is healthy while its process runs.
+``WUYI_SERVICE`` names the service (registry, reporting, scoring, notifier). An API answers on
+``WUYI_PORT``; a worker (``WUYI_ROLE=worker``) on ``WUYI_PROBE_PORT`` (core/wuyi_core/probes.py),
+and a worker started without that setting serves no HTTP and is healthy while its process runs.
 """
 
 import os
@@ -10,10 +11,12 @@ import urllib.request
 
 
 def main() -> int:
-    if os.environ.get("WUYI_ROLE") == "worker":
-        return 0
-    service = os.environ.get("WUYI_SERVICE", "")
     port = os.environ.get("WUYI_PORT", "8000")
+    if os.environ.get("WUYI_ROLE") == "worker":
+        if not os.environ.get("WUYI_PROBE_PORT"):
+            return 0
+        port = os.environ["WUYI_PROBE_PORT"]
+    service = os.environ.get("WUYI_SERVICE", "")
     if not service:
         print("WUYI_SERVICE is not set", file=sys.stderr)
         return 1

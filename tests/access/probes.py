@@ -132,6 +132,9 @@ PROBES: dict[tuple[str, str, str], Probe] = {
         lambda w, b: "/reporting/v1/complaints",
         lambda w, b: {"entity_id": b["V"], "summary": "反映问题", "source": "12345"},
     ),
+    ("reporting", "GET", "/v1/complaints"): _p(
+        lambda w, b: "/reporting/v1/complaints", listed="complaint"
+    ),
     ("reporting", "GET", "/v1/complaints/{complaint_id}"): _p(
         lambda w, b: f"/reporting/v1/complaints/{b['complaint']}"
     ),
@@ -144,6 +147,12 @@ PROBES: dict[tuple[str, str, str], Probe] = {
     ),
     ("reporting", "GET", "/v1/completeness"): _p(
         lambda w, b: f"/reporting/v1/completeness?entity_id={b['V']}&date={YESTERDAY}"
+    ),
+    ("reporting", "GET", "/v1/completeness/grids"): _p(
+        lambda w, b: f"/reporting/v1/completeness/grids?entity_id={b['V']}&to={YESTERDAY}"
+    ),
+    ("reporting", "GET", "/v1/completeness/townships"): _p(
+        lambda w, b: f"/reporting/v1/completeness/townships?to={YESTERDAY}"
     ),
     ("scoring", "GET", "/v1/rubrics"): _p(lambda w, b: "/scoring/v1/rubrics"),
     ("scoring", "POST", "/v1/rubrics"): _p(lambda w, b: "/scoring/v1/rubrics", _rubric),
@@ -168,6 +177,13 @@ PROBES: dict[tuple[str, str, str], Probe] = {
     ("scoring", "GET", "/v1/campaigns/{campaign_id}/batches/{batch_id}/quotas"): _p(
         lambda w, b: f"/scoring/v1/campaigns/{w['campaign']}/batches/{w['batch']}/quotas"
     ),
+    ("scoring", "GET", "/v1/quota-status"): _p(
+        lambda w, b: f"/scoring/v1/quota-status?township_id={b['T']}"
+    ),
+    ("scoring", "GET", "/v1/campaigns/{campaign_id}/progress"): _p(
+        lambda w, b: f"/scoring/v1/campaigns/{w['campaign']}/progress"
+    ),
+    ("scoring", "GET", "/v1/public-campaigns"): _p(lambda w, b: "/scoring/v1/public-campaigns"),
     ("scoring", "GET", "/v1/honor-list"): _p(lambda w, b: "/scoring/v1/honor-list?tenant=t1"),
     ("scoring", "GET", "/v1/delistings"): _p(lambda w, b: "/scoring/v1/delistings?tenant=t1"),
     ("scoring", "GET", "/v1/public-notices"): _p(
@@ -236,8 +252,40 @@ PROBES: dict[tuple[str, str, str], Probe] = {
         lambda w, b: {"reason": "fraud", "note": "弄虚作假"},
         admin_home="K",
     ),
+    ("reporting", "GET", "/v1/events/{event_id}"): _p(
+        lambda w, b: f"/reporting/v1/events/{b['complaint_event']}"
+    ),
+    **{
+        ("reporting", "GET", f"/v1/exports/{name}"): _p(
+            lambda w, b, name=name: f"/reporting/v1/exports/{name}?entity_id={b['T']}",
+            admin_home="T",
+        )
+        for name in ("completeness.xlsx", "weekly-bulletin.pdf")
+    },
+    **{
+        ("scoring", "GET", f"/v1/exports/{name}"): _p(
+            lambda w, b, name=name: f"/scoring/v1/exports/{name}?campaign_id={w['campaign']}"
+        )
+        for name in (
+            "honor-list.xlsx",
+            "delistings.xlsx",
+            "public-notice.docx",
+            "public-notice.pdf",
+        )
+    },
+    ("scoring", "GET", "/v1/public/entities/{entity_id}/history"): _p(
+        lambda w, b: f"/scoring/v1/public/entities/{b['K']}/history"
+    ),
     ("scoring", "GET", "/v1/entities/{entity_id}/audit"): _p(
         lambda w, b: f"/scoring/v1/entities/{b['K']}/audit", admin_home="K"
+    ),
+    ("scoring", "GET", "/v1/presets"): _p(lambda w, b: "/scoring/v1/presets"),
+    ("scoring", "GET", "/v1/campaigns"): _p(lambda w, b: "/scoring/v1/campaigns"),
+    ("scoring", "GET", "/v1/applications/{application_id}/objections"): _app("/objections"),
+    # an allowed upload of a CSV meets a 422 (not a photo or PDF): nothing is stored
+    ("scoring", "POST", "/v1/evidence"): _p(lambda w, b: "/scoring/v1/evidence", upload=True),
+    ("scoring", "GET", "/v1/evidence/{evidence_id}"): _p(
+        lambda w, b: f"/scoring/v1/evidence/{w['evidence']}"
     ),
 }
 PROBES |= {

@@ -52,9 +52,13 @@ async def build_world(stack: Stack) -> dict[str, Any]:
     for branch in branches:
         branch["app"] = await _rejected_application(stack, campaign["id"], batch["id"], branch)
         await _reporting_facts(stack, branch)
+    photo = {"file": ("现场照片.png", b"\x89PNG\r\n\x1a\n" + bytes(32), "image/png")}
+    evidence = await stack.http.post("/scoring/v1/evidence", files=photo, headers=stack.auth())
+    assert evidence.status_code == 201, evidence.text
     return {
         "county": county["id"],
         "campaign": campaign["id"],
+        "evidence": evidence.json()["id"],
         "batch": batch["id"],
         "rubric": rubric,
         "A": branches[0],
@@ -159,3 +163,9 @@ async def _reporting_facts(stack: Stack, branch: dict[str, Any]) -> None:
     )
     assert verified.status_code == 200, verified.text
     branch["case"], branch["complaint"] = case["id"], complaint["id"]
+    async with stack.reporting.store.db.read() as conn:  # the complaint's first event
+        branch["complaint_event"] = await conn.fetchval(
+            "SELECT event_id FROM events WHERE tenant = 't1' AND data LIKE $1"
+            " ORDER BY position LIMIT 1",
+            f"%{complaint['id']}%",
+        )

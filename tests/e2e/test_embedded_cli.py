@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import shutil
 import signal
@@ -66,9 +67,19 @@ def tiny_demo(data: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory) -> Path:
-    """The demo county, generated once per module (it takes a while) and copied per test."""
-    folder = tmp_path_factory.mktemp("seeded")
-    run("demo", "--data", str(folder))
+    """The demo county, generated once per test run and shared by the xdist workers under a
+    lock (it takes 30 to 90 s, and the browser modules need it too). Nobody writes to it:
+    every user copies it first."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's base folder, shared by the workers
+    folder = root / "demo-seeded"
+    with open(root / "demo-seeded.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "demo-seeded.done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            run("demo", "--data", str(folder))
+            (root / "demo-seeded.done").touch()
     return folder
 
 

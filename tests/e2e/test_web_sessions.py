@@ -123,6 +123,20 @@ async def test_signing_out_ends_the_session(site):
     assert (await client.get("/auth/v1/session")).status_code == 401
 
 
+async def test_signing_out_revokes_the_sessions_token_so_a_copied_cookie_is_refused(site):
+    """A stolen copy of the cookie must not outlive the sign-out: the token is revoked
+    (TokenRevoked in the registry), not only deleted from this browser."""
+    client, admin = site
+    await sign_in(client, "wang", await add_user(client, admin))
+    copied = client.cookies.get("wuyi_session")
+    assert copied and (await client.get("/registry/v1/entities")).status_code == 200
+    assert (await client.post("/auth/v1/sign-out", headers=ORIGIN)).status_code == 204
+    replay = await client.get(
+        "/registry/v1/entities", headers={"Authorization": f"Bearer {copied}"}
+    )
+    assert replay.status_code == 401
+
+
 def test_passwords_are_stored_as_salted_scrypt_hashes():
     encoded = hash_password("correct horse")
     assert encoded.startswith("scrypt$15$8$3$") and "correct horse" not in encoded
@@ -150,3 +164,12 @@ async def test_accounts_and_failures_are_kept_in_the_deployment_database(db):
     assert await accounts.failures("account:t1:wang", now - throttle.WINDOW) == [now]
     await accounts.forgive("account:t1:wang")
     assert await accounts.failures("account:t1:wang", now - throttle.WINDOW) == []
+
+
+async def test_a_nul_in_a_user_name_is_422_naming_it_not_a_server_error(site):
+    client, admin = site
+    body = {"username": "wa\u0000ng", "display_name": "王", "role": "county_evaluator"}
+    created = await client.post("/auth/v1/users", json=body, headers=admin)
+    assert created.status_code == 422 and created.json()["error"]["field"] == "username"
+    signed = await sign_in(client, "wang\u0000", "x")
+    assert signed.status_code == 422 and signed.json()["error"]["field"] == "username"

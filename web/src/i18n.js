@@ -11,10 +11,21 @@ export const i18n = createI18n({
   messages: { "zh-CN": zhCN, en },
 });
 
+document.documentElement.lang = i18n.global.locale.value; // a remembered choice, at start too
+
 export function setLocale(locale) {
   i18n.global.locale.value = locale;
   sessionStorage.setItem("wuyi.locale", locale);
   document.documentElement.lang = locale;
+}
+
+/** An API error shown under the field it names: without the leading "field：" the API puts
+ * before messages that stand alone (the field's label is right above it). */
+export function fieldMessage(error) {
+  const text = apiMessage(error);
+  const field = error.field || "";
+  for (const sep of ["：", ": "]) if (field && text.startsWith(field + sep)) return text.slice(field.length + sep.length);
+  return text;
 }
 
 /** An API error in the current language (the API sends both). */

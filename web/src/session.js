@@ -17,12 +17,16 @@ export async function signIn(tenant, username, password) {
 }
 
 export async function signOut() {
-  await api("/auth/v1/sign-out", { method: "POST" });
+  const done = await api("/auth/v1/sign-out", { method: "POST" });
   session.user = null;
+  // OpenID Connect: sign out at the identity provider too (it asks the user to confirm)
+  if (done && done.end_session_url) window.location.assign(done.end_session_url);
 }
 
 export function homeOf(user) {
   if (!user) return "/";
-  const homes = { grid_member: "/grid", county_admin: "/users", township_reviewer: "/review" };
+  const homes = { grid_member: "/grid", county_admin: "/users", township_reviewer: "/review",
+    county_evaluator: "/county/evaluation", entity_admin: "/applicant" };
+  if (user.sign_in === "oidc") delete homes.county_admin; // users live at the identity provider
   return homes[user.role] || "/";
 }

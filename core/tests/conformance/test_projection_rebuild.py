@@ -156,3 +156,23 @@ async def test_a_failed_rebuild_releases_its_lease_and_drops_its_shadow(store, p
     assert not await table_exists(store, "counts_g2")  # the shadow of generation 1
     assert await projector.rebuild() == 30
     assert await counts(projector) == dict.fromkeys(STREAMS, 10)
+
+
+class CountsWithTotals(Counts):
+    """The same projection a release later: one more table in ``ddl``."""
+
+    ddl = {
+        **Counts.ddl,
+        "totals": ["CREATE TABLE IF NOT EXISTS {t} (stream_id TEXT PRIMARY KEY, n BIGINT)"],
+    }
+
+
+async def test_a_table_added_to_a_projection_is_created_by_the_next_migrate(store, projector):
+    """Tables made before cannot gain columns portably, so a projection grows by tables: an
+    upgraded service's migrate creates them in the current generation, and keeps the rows."""
+    grown = Projector(store, CountsWithTotals(), batch=4)
+    await grown.migrate()
+    async with store.db.read() as conn:
+        t = await grown.tables(conn)
+    assert await table_exists(store, t["totals"])
+    assert await counts(grown) == dict.fromkeys(STREAMS, 10)

@@ -389,6 +389,12 @@ async def read_stream(conn: AbstractConnection, tenant: str, stream_id: str) -> 
     return [_from_row(row) for row in rows]
 
 
+async def read_event(conn: AbstractConnection, tenant: str, event_id: str) -> StoredEvent | None:
+    """One event by its id, within the tenant (the audit view's link across services)."""
+    row = await conn.fetchrow(f"{_SELECT} WHERE tenant = $1 AND event_id = $2", tenant, event_id)
+    return None if row is None else _from_row(row)
+
+
 async def read_all(conn: AbstractConnection, after: int, limit: int) -> list[StoredEvent]:
     """The follow API inside the caller's connection (``EventStore.read_all``)."""
     rows = await conn.fetch(_FOLLOW[_ordering(conn)], after, limit)

@@ -16,6 +16,7 @@ from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.port import AbstractDatabase
 from wuyi_core.errors import InvalidInput, Unauthorized, WuyiError
 from wuyi_core.http import CurrentPrincipal, install_error_handlers
+from wuyi_core.nul import RejectNul
 from wuyi_core.session import SESSION_COOKIE, check_origin
 
 from wuyi_dashboard.accounts import throttle
@@ -65,6 +66,7 @@ class NewUser(BaseModel):
 
 
 ScopeCheck = Callable[[str, str], Awaitable[bool]]
+Revoke = Callable[[Principal], Awaitable[object]]
 
 
 def create_accounts_app(
@@ -73,10 +75,13 @@ def create_accounts_app(
     known_scope: ScopeCheck,
     revocations: AbstractDatabase,
     clock: Clock | None = None,
+    revoke: Revoke | None = None,
 ) -> FastAPI:
     """``known_scope(tenant, id)``: whether an entity or grid of that id exists;
-    ``revocations``: a database holding the revoked tokens (a service's registry replica)."""
+    ``revocations``: a database holding the revoked tokens (a service's registry replica);
+    ``revoke(who)``: revoke the session's token (the registry's TokenRevoked) at sign-out."""
     app = FastAPI(title="Wuyi (无疫) accounts", docs_url=None, redoc_url=None)
+    app.add_middleware(RejectNul)
     app.state.tokens = tokens
     app.state.revocations = revocations
     install_error_handlers(app)
@@ -87,6 +92,11 @@ def create_accounts_app(
         return JSONResponse(
             exc.body(), status_code=429, headers={"Retry-After": str(exc.retry_after)}
         )
+
+    @app.get("/v1/oidc")
+    async def oidc_info() -> dict[str, bool]:
+        """Public: this deployment signs in with passwords, not OpenID Connect."""
+        return {"enabled": False}
 
     @app.post("/v1/sign-in")
     async def sign_in(body: SignIn, request: Request, response: Response) -> dict[str, Any]:
@@ -123,7 +133,17 @@ def create_accounts_app(
 
     @app.post("/v1/sign-out", status_code=204)
     async def sign_out(request: Request, response: Response) -> None:
+        """Revoke the session's token, so a copy of the cookie is refused from now on (not only
+        forgotten by this browser), and clear the cookie."""
         check_origin(request.method, request.headers)
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie and revoke is not None:
+            try:
+                who = tokens.verify(cookie)
+            except WuyiError:
+                who = None  # expired or forged: nothing to revoke
+            if who is not None and who.jti is not None:
+                await revoke(who)
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
 
     @app.get("/v1/session")

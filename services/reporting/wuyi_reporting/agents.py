@@ -21,6 +21,7 @@ from typing import Any
 
 import faust
 from wuyi_contracts.catalog import topic_for
+from wuyi_core import telemetry
 from wuyi_core.bus.kafka import decode
 from wuyi_core.consumer import ConsumerRunner
 from wuyi_core.registry_replica import apply_registry_event
@@ -82,6 +83,7 @@ def create_worker_app(
     async def registry_replica(stream: Any) -> None:
         await ready.wait()
         runner: ConsumerRunner = holder["replica"]
+        lags: dict[Any, int] = {}
         async for event in stream.events():
             message = event.message
             await runner.process(
@@ -89,6 +91,7 @@ def create_worker_app(
                     message.topic, message.partition, message.offset, message.headers, event.value
                 )
             )
+            measure_lag(app, lags, message.tp, message.offset)
 
     @app.timer(interval=30.0)
     async def deadlines() -> None:
@@ -107,3 +110,16 @@ def create_worker_app(
             await sweep(holder["reporting"])
 
     return app
+
+
+def measure_lag(app: faust.App, lags: dict[Any, int], tp: Any, offset: int) -> None:
+    """``wuyi_consumer_lag`` of the replica, as the other consumers report theirs: the events
+    after ``offset`` in the partitions this worker holds (its autoscaler reads the sum)."""
+    try:
+        lags[tp] = max(0, app.consumer.highwater(tp) - offset - 1)
+        held = app.consumer.assignment()
+        telemetry.consumer_lag.set(
+            sum(lag for p, lag in lags.items() if p in held), {"consumer": REPLICA}
+        )
+    except Exception:  # a metric is not worth stopping the replica for
+        log.debug("reporting replica: lag unknown", exc_info=True)

@@ -26,7 +26,7 @@ from wuyi_core.eventstore.store import APPEND_LOCK
 from wuyi_core.projection import Projector
 from wuyi_core.tracking import DDL as TRACKING_DDL
 
-from wuyi_scoring.adapters import inbox, objection_counts
+from wuyi_scoring.adapters import evidence_files, inbox, objection_counts
 from wuyi_scoring.adapters.projections import PROJECTIONS
 from wuyi_scoring.adapters.tx import Tx
 
@@ -89,7 +89,15 @@ async def build_scoring(
     clock = clock or SystemClock()
     store = EventStore(db, clock, keyring=keyring, serialized=True)
     await store.migrate()
-    await db.migrate([*registry_replica.DDL, *inbox.DDL, *TRACKING_DDL, *objection_counts.DDL])
+    await db.migrate(
+        [
+            *registry_replica.DDL,
+            *inbox.DDL,
+            *TRACKING_DDL,
+            *objection_counts.DDL,
+            *evidence_files.DDL,
+        ]
+    )
     projectors = {p.name: Projector(store, p()) for p in PROJECTIONS}
     for projector in projectors.values():
         await projector.migrate()

@@ -32,10 +32,17 @@ _GRIDS = [
 ]
 
 
+# apart from the entities: tables made before coordinates cannot gain columns portably
+_LOCATIONS = [
+    """CREATE TABLE IF NOT EXISTS {t} (
+        id TEXT PRIMARY KEY, lon DOUBLE PRECISION NOT NULL, lat DOUBLE PRECISION NOT NULL)""",
+]
+
+
 class RegistryProjection(Projection):
     uses_private = True  # contacts / complaint texts live only in the log
     name = "registry"
-    ddl = {"entities": _ENTITIES, "grids": _GRIDS}
+    ddl = {"entities": _ENTITIES, "grids": _GRIDS, "locations": _LOCATIONS}
 
     async def apply(self, conn: AbstractConnection, event: StoredEvent, t: Tables) -> None:
         aggregate, change = event.type.split(".")[3:5]
@@ -43,7 +50,7 @@ class RegistryProjection(Projection):
             return  # revocations are kept by wuyi_core.revocations, not in the roster
         table = t["entities" if aggregate == "entity" else "grids"]
         if change == "registered":
-            await self._insert(conn, event, table, aggregate)
+            await self._insert(conn, event, t, aggregate)
             return
         updates = _UPDATES.get(change)
         if updates is None:
@@ -61,11 +68,20 @@ class RegistryProjection(Projection):
         )
 
     async def _insert(
-        self, conn: AbstractConnection, event: StoredEvent, table: str, aggregate: str
+        self, conn: AbstractConnection, event: StoredEvent, t: Tables, aggregate: str
     ) -> None:
+        table = t["entities" if aggregate == "entity" else "grids"]
         d, at = event.data, event.recorded_at.isoformat()
         private = _private(event, "contact" if aggregate == "entity" else "leader")
         if aggregate == "entity":
+            location = d.get("location")
+            if location is not None:
+                await conn.execute(
+                    f"INSERT INTO {t['locations']} (id, lon, lat) VALUES ($1, $2, $3)",
+                    d["entity_id"],
+                    location["lon"],
+                    location["lat"],
+                )
             await conn.execute(
                 f"INSERT INTO {table} (id, tenant, name, kind, parent_id, code, address, contact,"
                 " closed, created_at, updated_at, version)"

@@ -111,7 +111,7 @@ class RegistryReads:
         async with self._db.read() as conn:
             t = await self._projector.tables(conn)
             row = await conn.fetchrow(
-                f"SELECT * FROM {t[table]} WHERE tenant = $1 AND id = $2", tenant, key
+                f"SELECT * FROM {_source(t, table)} WHERE tenant = $1 AND id = $2", tenant, key
             )
         return None if row is None else _decode(row)
 
@@ -126,7 +126,7 @@ class RegistryReads:
             t = await self._projector.tables(conn)
             total = await conn.fetchval(f"SELECT COUNT(*) FROM {t[table]} WHERE {where}", *args)
             rows = await conn.fetch(
-                f"SELECT * FROM {t[table]} WHERE {where} ORDER BY {order}, id "
+                f"SELECT * FROM {_source(t, table)} WHERE {where} ORDER BY {order}, id "
                 f"LIMIT ${n + 1} OFFSET ${n + 2}",
                 *args,
                 limit,
@@ -135,8 +135,21 @@ class RegistryReads:
         return [_decode(row) for row in rows], int(total)
 
 
+def _source(t: dict[str, str], table: str) -> str:
+    """An entity's row with its location (kept apart, see the projection), if any."""
+    if table != "entities":
+        return t[table]
+    return (
+        f"(SELECT e.*, l.lon, l.lat FROM {t['entities']} e"
+        f" LEFT JOIN {t['locations']} l ON l.id = e.id) AS located"
+    )
+
+
 def _decode(row: Row) -> dict[str, Any]:
     item = dict(row)
+    if "lon" in item:
+        lon, lat = item.pop("lon"), item.pop("lat")
+        item["location"] = None if lon is None else {"lon": lon, "lat": lat}
     for key in ("contact", "leader"):
         if item.get(key) is not None:
             item[key] = json.loads(item[key])

@@ -40,6 +40,10 @@ HEADERS = {
     "联系电话": "contact_phone",
     "households": "households",
     "户数": "households",
+    "lon": "lon",
+    "经度": "lon",
+    "lat": "lat",
+    "纬度": "lat",
 }
 
 Rows = list[tuple[int, dict[str, str]]]

@@ -16,6 +16,11 @@ class ContactPublic(BaseModel):
     phone: str
 
 
+class LocationPublic(BaseModel):
+    lon: float
+    lat: float
+
+
 class EntityPublic(BaseModel):
     id: str
     name: str
@@ -29,6 +34,7 @@ class EntityPublic(BaseModel):
     updated_at: str
     version: int
     contact: ContactPublic | None = None
+    location: LocationPublic | None = None
 
 
 class GridPublic(BaseModel):

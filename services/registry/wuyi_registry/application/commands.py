@@ -37,6 +37,14 @@ class ContactIn(Command):
     phone: Phone
 
 
+class Location(Command):
+    """Where the entity lies, in decimal degrees within China's extent (经度 73–136, 纬度 3–54):
+    a swapped pair or a number off the map is refused."""
+
+    lon: Annotated[float, Field(ge=73, le=136, description="longitude (经度), degrees east")]
+    lat: Annotated[float, Field(ge=3, le=54, description="latitude (纬度), degrees north")]
+
+
 class RegisterEntity(Command):
     name: Name
     kind: EntityKind
@@ -46,6 +54,7 @@ class RegisterEntity(Command):
     )
     address: Text | None = None
     contact: ContactIn | None = None
+    location: Location | None = None
 
 
 class RenameEntity(Command):

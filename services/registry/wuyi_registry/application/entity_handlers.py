@@ -30,8 +30,9 @@ async def register_entity(
         parent = await load_entity(reg.store, who.tenant, cmd.parent_id, field="parent_id")
         authorize_write(who, await reg.reads.lineage(who.tenant, parent.id))
     entity_id = new_id()
+    where = (cmd.location.lon, cmd.location.lat) if cmd.location else None
     events = rules.register(
-        entity_id, cmd.name, cmd.kind, parent, cmd.code, cmd.address, _contact(cmd.contact)
+        entity_id, cmd.name, cmd.kind, parent, cmd.code, cmd.address, _contact(cmd.contact), where
     )
     draft = Entity(entity_id, cmd.name, cmd.kind, cmd.parent_id, cmd.code)
     claim = [(draft.natural_key(), "name")]

@@ -106,9 +106,18 @@ async def _entity(reg: Registry, who: Principal, cid: str, row: dict[str, str]) 
             "code": row.get("code"),
             "address": row.get("address"),
             "contact": _contact(row),
+            "location": _location(row),
         }
     )
     return await register_entity(reg, who, cid, cmd)
+
+
+def _location(row: dict[str, str]) -> dict[str, str] | None:
+    """Both 经度 and 纬度, or neither (one alone is refused as a missing field)."""
+    lon, lat = row.get("lon"), row.get("lat")
+    if not lon and not lat:
+        return None
+    return {k: v for k, v in (("lon", lon), ("lat", lat)) if v}
 
 
 async def _grid(reg: Registry, who: Principal, cid: str, row: dict[str, str]) -> dict[str, Any]:

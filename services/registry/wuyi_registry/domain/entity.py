@@ -16,6 +16,7 @@ from wuyi_contracts.registry import (
     EntityMoved,
     EntityRegistered,
     EntityRenamed,
+    GeoPoint,
 )
 from wuyi_core.errors import Conflict, InvalidInput
 from wuyi_core.eventstore import NewEvent
@@ -57,6 +58,7 @@ def register(
     code: str | None,
     address: str | None,
     contact: Contact | None,
+    location: tuple[float, float] | None = None,
 ) -> list[NewEvent]:
     check_parent(kind, parent.kind if parent else None)
     if parent is not None and parent.closed:
@@ -68,6 +70,7 @@ def register(
         parent_id=parent.id if parent else None,
         code=code,
         address=address,
+        location=GeoPoint(lon=location[0], lat=location[1]) if location else None,
     )
     return [NewEvent(data, private=contact.as_private() if contact else None)]
 

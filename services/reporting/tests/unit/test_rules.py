@@ -10,6 +10,7 @@ from wuyi_core.errors import InvalidInput
 from wuyi_reporting.domain.completeness import Rates
 from wuyi_reporting.domain.counts import check_report, sum_counts
 from wuyi_reporting.domain.eligibility import CaseFact, evaluate, window
+from wuyi_reporting.domain.heatmap import worst_first
 from wuyi_reporting.domain.settings import ReportingSettings
 
 S = ReportingSettings()
@@ -143,3 +144,28 @@ def test_completeness_and_timeliness_rates_follow_dhis2():
     rates = Rates(expected=4, received=3, on_time=2) + Rates(0, 0, 0)
     assert (rates.completeness, rates.timeliness) == (0.75, 0.5)
     assert Rates(0, 0, 0).completeness is None
+
+
+def test_a_count_over_the_population_is_named_by_its_chinese_label():
+    """A clerk reads 已接种人数, not ``vaccinated``, in the message under the field."""
+    from wuyi_contracts.reporting import ReportCounts
+    from wuyi_core.errors import InvalidInput
+    from wuyi_reporting.domain.counts import check_report
+
+    for counts, label in (
+        ({"vaccinated": 5}, "已接种人数（5）不能超过常住人口（0）"),
+        ({"new_cases": {"confirmed": 2}}, "新增确诊（2）不能超过常住人口（0）"),
+        ({"key_populations": {"returnees": 3}}, "返乡/来自风险地区人员（3）"),
+    ):
+        try:
+            check_report(False, ReportCounts.model_validate(counts))
+        except InvalidInput as error:
+            assert label in error.message_zh and error.field and error.field.startswith("counts.")
+        else:
+            raise AssertionError("accepted a count over the population")
+
+
+def test_grids_are_listed_as_a_person_counts_them():
+    grids = [{"id": str(n), "name": f"第{n}网格"} for n in (10, 2, 1)]
+    cells = {g["id"]: ["on_time"] for g in grids}
+    assert [g["name"] for g in worst_first(grids, cells)] == ["第1网格", "第2网格", "第10网格"]

@@ -122,6 +122,19 @@ class ReportingReads:
                 *entity_ids,
             )
 
+    async def entity_names(self, tenant: str, entity_ids: Sequence[str]) -> dict[str, str]:
+        """The names of ``entity_ids`` (grids are named within their village: 第1网格)."""
+        if not entity_ids:
+            return {}
+        async with self._db.read() as conn:
+            rows = await conn.fetch(
+                f"SELECT id, name FROM registry_entities WHERE tenant = $1"
+                f" AND id IN ({_in(2, entity_ids)})",
+                tenant,
+                *entity_ids,
+            )
+        return {row["id"]: row["name"] for row in rows}
+
     async def all_grids(self, tenant: str) -> list[Row]:
         """Every reporting grid (levels 2 and 3) of the tenant."""
         async with self._db.read() as conn:
@@ -214,3 +227,35 @@ class ReportingReads:
                 complaint_id,
             )
         return None if row is None else dict(row)
+
+    async def complaints(
+        self,
+        tenant: str,
+        entity_ids: Sequence[str] | None,
+        status: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of complaints (newest first) with the complained-about entity's name and
+        kind, and how many there are; ``entity_ids`` None: the tenant's."""
+        if entity_ids is not None and not entity_ids:
+            return [], 0
+        chosen = "" if entity_ids is None else f" AND c.entity_id IN ({_in(3, entity_ids)})"
+        where = f" WHERE c.tenant = $1 AND (CAST($2 AS TEXT) IS NULL OR c.status = $2){chosen}"
+        params = [tenant, status, *(entity_ids or [])]
+        async with self._db.read() as conn:
+            t = await self._t(conn, "reporting")
+            total = await conn.fetchval(f"SELECT COUNT(*) FROM {t['complaints']} c{where}", *params)
+            n = len(params)
+            rows = await conn.fetch(
+                "SELECT c.complaint_id AS id, c.entity_id, e.name AS entity_name,"
+                " e.kind AS entity_kind, c.source, c.summary, c.status, c.note,"
+                f" c.registered_at, c.decided_at FROM {t['complaints']} c"
+                " LEFT JOIN registry_entities e ON e.tenant = c.tenant AND e.id = c.entity_id"
+                f"{where} ORDER BY c.registered_at DESC, c.complaint_id"
+                f" LIMIT ${n + 1} OFFSET ${n + 2}",
+                *params,
+                limit,
+                offset,
+            )
+        return [dict(r) for r in rows], int(total or 0)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from wuyi_core.http import CorrelationId, CurrentPrincipal
 
 from wuyi_reporting.api.deps import ReportingDep
 from wuyi_reporting.application import cases, complaints
 from wuyi_reporting.application import commands as c
+from wuyi_reporting.application.complaint_list import ComplaintStatus, list_complaints
 
 router = APIRouter(tags=["cases"])
 
@@ -46,6 +47,20 @@ async def register_complaint(
 ) -> dict[str, Any]:
     """Register a complaint against an entity (投诉 / 12345)."""
     return await complaints.register_complaint(rep, who, cid, body)
+
+
+@router.get("/complaints")
+async def complaints_in_scope(
+    rep: ReportingDep,
+    who: CurrentPrincipal,
+    status: ComplaintStatus | None = None,
+    entity_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Complaints about entities in the caller's scope, newest first, paged (reviewers: the
+    township's complaints to verify with ``status=open``)."""
+    return await list_complaints(rep, who, status, entity_id, limit, offset)
 
 
 @router.get("/complaints/{complaint_id}")

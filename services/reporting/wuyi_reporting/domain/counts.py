@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
 from wuyi_contracts.reporting import Abnormal, KeyPopulations, NewCases, ReportCounts, Rollup
 from wuyi_core.errors import InvalidInput
 
@@ -31,10 +32,22 @@ def check_report(zero: bool, counts: ReportCounts | None) -> None:
     for name, value in parts.items():
         if value > limit:
             raise InvalidInput(
-                f"{name}（{value}）不能超过常住人口（{limit}）",
+                f"{label_zh(name)}（{value}）不能超过常住人口（{limit}）",
                 f"{name} ({value}) exceeds resident_population ({limit})",
                 f"counts.{name}",
             )
+
+
+def label_zh(name: str) -> str:
+    """A count's Chinese label (its field description), e.g. ``vaccinated`` -> 已接种人数: a
+    clerk reads the message, not the field name."""
+    model: type[BaseModel] = ReportCounts
+    *parents, leaf = name.split(".")
+    for part in parents:
+        annotation = model.model_fields[part].annotation
+        assert isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        model = annotation
+    return model.model_fields[leaf].description or name
 
 
 def check_rollup_zero(zero: bool, rollup: Rollup | None) -> None:

@@ -209,7 +209,7 @@ async def test_an_upheld_objection_rejects_and_once_rectified_the_entity_applies
         role="county_evaluator",
     )
     assert ruled.json()["status"] == "rejected"
-    assert ruled.json()["rejection"] == {"stage": "public_notice"}
+    assert ruled.json()["rejection"] == {"stage": "public_notice", "note": "属实"}
     rectified = await stack.post(
         f"{path}/rectification", {"note": "台账已核实更正"}, role="entity_admin", scope=entity
     )

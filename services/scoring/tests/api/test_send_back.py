@@ -83,6 +83,13 @@ async def test_a_send_back_says_what_to_correct(stack):
         scope=county["town"],
     )
     assert response.status_code == 422 and response.json()["error"]["field"] == "note"
+    empty = await stack.post(
+        f"/scoring/v1/applications/{app_id}/send-back",
+        {"note": None},  # what the review page sends for an empty note
+        role="township_reviewer",
+        scope=county["town"],
+    )
+    assert empty.json()["error"]["message_zh"] == "note：必填，不能为空"  # not 必须是文本
 
 
 async def test_the_township_cannot_send_back_from_the_county_stage(stack):

@@ -74,8 +74,11 @@ async def application_view(scoring: Scoring, tenant: str, application_id: str) -
     }
     for event in events:
         _add(view, event.type.split(".")[4], event.data, event.metadata.actor)
-        if event.type.split(".")[4] == "sent_back":  # the applicant must read what to correct
+        change = event.type.split(".")[4]
+        if change == "sent_back":  # the applicant must read what to correct
             view["send_backs"][-1]["note"] = (event.private or {}).get("note")
+        elif change == "rejected":  # and what to rectify before the next batch
+            view["rejection"]["note"] = (event.private or {}).get("note")
     return view
 
 

@@ -48,3 +48,24 @@ PRESETS: dict[str, ReviewChain] = {
         county_record=True,
     ),
 }
+
+
+# What a county admin choosing a chain reads (zh-CN, English): the seed each follows.
+PRESET_NAMES: dict[str, tuple[str, str]] = {
+    "default": (
+        "通用流程：乡镇初审、推荐，县级评定，公示",
+        "Default: township review and recommendation, county evaluation, public notice",
+    ),
+    "seed-000": ("建宁乡：乡防疫办考核验收", "Jianning: the township's office accepts"),
+    "seed-001": (
+        "县指挥部评定：镇初审推荐，明查暗访，集体研究，公示",
+        "County command: township "
+        "review and recommendation, open and unannounced visits, collective decision, "
+        "public notice",
+    ),
+    "seed-002": ("无疫单位：局领导小组考核验收", "Work units: the bureau's leading group accepts"),
+    "seed-003": (
+        "无疫社区（村）：镇验收组验收，报县备案",
+        "Communities and villages: the township's team accepts, recorded with the county",
+    ),
+}
