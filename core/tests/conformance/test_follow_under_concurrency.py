@@ -110,3 +110,34 @@ async def test_a_follower_never_skips_an_event_that_commits_later() -> None:
     pairs = zip(seen, seen[1:], strict=False)
     out_of_position_order = sum(a.position > b.position for a, b in pairs)
     assert out_of_position_order > 0, "no commit overtook another: the test proved nothing"
+
+
+async def test_a_long_transaction_of_another_schema_holds_no_follower_back() -> None:
+    """The horizon is the store's own (issue #12: "appends must not serialize [...] across
+    tenants at the least"): an open transaction of another service's schema, however long, does
+    not hold this store's followers or its appends' read-your-writes wait; one of its own
+    schema does, until it ends (store.py, ``_HORIZON``)."""
+    ours, theirs = await open_postgres(), await open_postgres()
+    try:
+        store = EventStore(ours)
+        await store.migrate()
+        async with theirs.transaction() as conn:  # another service, mid-write, left open
+            await conn.execute("CREATE TABLE busy (n INT)")
+            await conn.execute("INSERT INTO busy VALUES (1)")
+            started = time.monotonic()
+            stored = await store.append("t1", "e1", 0, [renamed("e1", 1)], META)
+            assert time.monotonic() - started < 1.0  # settle did not wait for it
+            assert [e.event_id for e in await store.read_all(0)] == [stored[0].event_id]
+
+        async with ours.transaction() as conn:  # a writer of our own schema, left open
+            await conn.execute("CREATE TABLE busy (n INT)")
+            await conn.execute("INSERT INTO busy VALUES (1)")
+            async with ours.transaction() as other:  # append_in: no settle inside
+                later = await store.append_in(other, "t1", "e2", 0, [renamed("e2", 1)], META)
+            assert not await store.settle(later[0].transaction_id, timeout=0.2)
+            assert [e.stream_id for e in await store.read_all(0)] == ["e1"]
+        assert [e.stream_id for e in await store.read_all(0)] == ["e1", "e2"]
+    finally:
+        for db in (ours, theirs):
+            await drop_schema(db)
+            await db.close()

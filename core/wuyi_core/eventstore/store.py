@@ -23,21 +23,28 @@ read in commit order, not position order. Each event records the id of the trans
 appended it (``transaction_id``, ``pg_current_xact_id()``), and a follower reads
 
     events with (transaction_id, position) > the cursor event's (transaction_id, position)
-    and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    and transaction_id < the horizon
     in (transaction_id, position) order
 
-``pg_snapshot_xmin`` is the oldest transaction still running: every transaction below it has
-ended, so every event at or below the horizon has committed and none can join it later, while a
-transaction that commits later has an id at or above the horizon and so sorts after everything
-read so far. The cursor stays one integer (the last event's position, as every follower already
-stores it): the event at that position gives the transaction id it stands for. This is the rule
-of Emmett's PostgreSQL store (``transaction_id xid8`` + ``pg_snapshot_xmin``), with the cursor
-taken as a (transaction, position) pair; Marten's high-water-mark daemon instead waits for gaps
-in its sequence to fill and skips them after a timeout, which can pass over a slow transaction
-(docs/architecture-notes.md). The price: an open writing transaction anywhere in the cluster
-holds every follower back until it ends, so transactions that write stay short. ``append``
-waits after its commit until the horizon passes its own transaction (``settle``), so that a
-caller catching a projection up next reads its own write.
+The horizon is the oldest transaction that may still commit an event of this store. Emmett's
+PostgreSQL store takes ``pg_snapshot_xmin(pg_current_snapshot())``, the oldest transaction of
+the whole cluster still running; that lets one long transaction of any other service or database
+hold every follower back. Here every write transaction of a schema first takes that schema's
+writer gate (a shared advisory lock, ``wuyi_core.db.postgres``) before it can hold an id, and
+the horizon (``_HORIZON``) is, in one statement: the running ids of the statement's snapshot,
+less those that one read of the lock table (taken after the snapshot) shows still running in a
+backend without this schema's gate; the lowest left, else the snapshot's ``xmax``. An id left
+out is held by a backend that did not take the gate at its start, so it never appends here; an
+id that ended between the snapshot and the lock read stays in (its events are not in our
+snapshot), so nothing is passed over. Below the horizon every writer of this store has ended
+and none can join; a transaction that commits later has an id at or above it and sorts after
+everything read so far. The cursor stays one integer (the last event's position, as every
+follower already stores it): the event at that position gives the transaction id it stands for.
+Marten's high-water-mark daemon instead waits for gaps in its sequence to fill and skips them
+after a timeout, which can pass over a slow transaction (docs/architecture-notes.md). The price:
+an open write transaction of this schema holds its followers back until it ends, so write
+transactions stay short. ``append`` waits after its commit until the horizon passes its own
+transaction (``settle``), so that a caller catching a projection up next reads its own write.
 
 On SQLite a transaction already holds the file's write lock (``BEGIN IMMEDIATE``), so there is
 one writer: positions stay ``max + 1``, dense and in commit order, ``transaction_id`` is 0 and
@@ -65,6 +72,7 @@ from wuyi_core import telemetry
 from wuyi_core.clock import Clock, SystemClock
 from wuyi_core.db.errors import unique_violation
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
+from wuyi_core.db.postgres import WRITER_GATE
 from wuyi_core.errors import ConcurrencyConflict, KeyTaken, TooLarge
 from wuyi_core.eventstore import schema
 from wuyi_core.eventstore.keyring import Keyring
@@ -170,8 +178,9 @@ class EventStore:
 
     async def settle(self, transaction_id: int, timeout: float = SETTLE_TIMEOUT) -> bool:
         """Wait until followers can read the events of ``transaction_id`` (committed): until no
-        transaction that began before it is still running. ``append`` does, so that a caller
-        that catches a projection up next reads its own write, as when appends were serialized.
+        writer of this store that began before it is still running. ``append`` does, so that a
+        caller that catches a projection up next reads its own write, as when appends were
+        serialized.
         The wait is as long as the transactions that overlap it, milliseconds when writers keep
         their transactions short; after ``timeout`` it gives up (the followers still get the
         events, later) and returns False."""
@@ -181,7 +190,7 @@ class EventStore:
                 if waited >= timeout:
                     log.warning(
                         "append settle: transaction %s still above the follow horizon after "
-                        "%.1f s; an older transaction of the cluster is still open",
+                        "%.1f s; an older write transaction of this schema is still open",
                         transaction_id,
                         timeout,
                     )
@@ -430,8 +439,24 @@ async def _positions(conn: AbstractConnection, count: int, ordering: Ordering) -
     return sorted(int(row["p"]) for row in rows)
 
 
-# The horizon: no transaction below it is still running (module docstring).
-_HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+# The horizon: no writer of this schema below it can still commit (module docstring). From the
+# statement's snapshot: its running transactions (``xip``) less those that, in ONE read of the
+# lock table after the snapshot, are still running (their own id lock, held ExclusiveLock) in a
+# backend without this schema's writer gate; the lowest left, else the snapshot's ``xmax``.
+_HORIZON = f"""(WITH locks AS MATERIALIZED (
+        SELECT locktype, mode, granted, pid, transactionid, classid, objid, objsubid
+        FROM pg_locks),
+    gated AS (
+        SELECT pid FROM locks WHERE locktype = 'advisory' AND classid = {WRITER_GATE}
+        AND objid = hashtext(current_schema())::oid AND objsubid = 2),
+    others AS (
+        SELECT transactionid::text::bigint AS x FROM locks
+        WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND granted
+        AND pid IS NOT NULL AND pid NOT IN (SELECT pid FROM gated WHERE pid IS NOT NULL))
+    SELECT COALESCE(MIN(running.x), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
+    FROM (SELECT xip::text::bigint AS x
+          FROM pg_snapshot_xip(pg_current_snapshot()) AS xip) AS running
+    WHERE running.x % 4294967296 NOT IN (SELECT x FROM others))"""
 _SETTLED = f"SELECT $1::bigint < {_HORIZON}"
 _COLUMNS = (
     "position, tenant, stream_id, stream_version, event_id, type, data, private, "
