@@ -85,7 +85,7 @@ class StoredEvent:
     hash: str
     key_id: str = ""
     # Where the event sorts in commit order (store.py): its transaction's id on PostgreSQL, 0 on
-    # SQLite and for events read back from a topic. Not hashed, not compared.
+    # SQLite and for events read back from a topic. Not hashed, not compared, not published.
     transaction_id: int = field(default=0, compare=False)
 
     @property
@@ -118,8 +118,10 @@ class StoredEvent:
             "recorded_at": self.recorded_at.isoformat(),
         }
 
-    def envelope(self) -> Envelope:
-        """The public form: CloudEvents attributes and data, never the private part."""
+    def envelope(self, sequence: int | None = None) -> Envelope:
+        """The public form: CloudEvents attributes and data, never the private part.
+        ``sequence`` is the event's number in the order the relay publishes the log (the relay
+        counts); without one, its position (the same number on a log with one writer)."""
         return Envelope(
             id=self.event_id,
             source=source_for(self.tenant, self.service),
@@ -132,7 +134,8 @@ class StoredEvent:
             causationid=self.metadata.causation_id,
             actor=self.metadata.actor,
             traceparent=self.metadata.traceparent,
-            sequence=log_sequence(self.transaction_id, self.position),
+            sequence=f"{self.position if sequence is None else sequence:020d}",
+            position=self.position,
             streamversion=self.stream_version,
         )
 
@@ -147,9 +150,10 @@ class StoredEvent:
             causation_id=envelope.causationid,
             traceparent=envelope.traceparent,
         )
-        transaction_id, position = parse_sequence(envelope.sequence)
+        # Envelopes from before ``position`` carry it as ``sequence`` (one writer: the same).
+        position = envelope.position
         return cls(
-            position,
+            int(envelope.sequence or 0) if position is None else position,
             envelope.tenant,
             envelope.subject,
             int(envelope.streamversion or 0),
@@ -161,28 +165,7 @@ class StoredEvent:
             envelope.time,
             "",
             "",
-            transaction_id=transaction_id,
         )
-
-
-def log_sequence(transaction_id: int, position: int) -> str:
-    """The envelope's ``sequence``: a string whose order is the log's order as followers read
-    it (store.py). An event ordered by position alone (SQLite; PostgreSQL events from before
-    commit ordering, ``transaction_id`` 0) keeps the position, zero-padded to 20 digits; one
-    ordered by commit is "1", its transaction id in 19 digits, and its position in 20, so it
-    sorts after every position-only one and by (transaction, position) among its kind."""
-    if transaction_id == 0:
-        return f"{position:020d}"
-    return f"1{transaction_id:019d}{position:020d}"
-
-
-def parse_sequence(sequence: str | None) -> tuple[int, int]:
-    """(transaction id, position) from ``log_sequence``'s string; (0, 0) for none."""
-    if not sequence:
-        return 0, 0
-    if len(sequence) == 40:
-        return int(sequence[1:20]), int(sequence[20:])
-    return 0, int(sequence)
 
 
 def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:

@@ -94,6 +94,7 @@ Ordering = Literal["position", "commit"]
 ANY_VERSION = None
 _ANY_VERSION_ATTEMPTS = 20
 SETTLE_TIMEOUT = 5.0
+_WIDEST_POSITION = 2**63 - 1
 
 
 class Overtaken(ConcurrencyConflict):
@@ -270,8 +271,8 @@ class EventStore:
             draft = _stored(
                 tenant, stream_id, event, metadata, recorded_at, 0, version_of, "", self.keyring
             )
-            # The envelope's sequence is at its longest (40 characters) in commit order.
-            self._check_size(replace(draft, transaction_id=int(self.ordering == "commit")))
+            # Measured at the longest position the envelope can carry (its ``position``).
+            self._check_size(replace(draft, position=_WIDEST_POSITION))
         positions = await _positions(conn, len(events), self.ordering)
         stored = []
         for offset, (event, position) in enumerate(zip(events, positions, strict=True), start=1):

@@ -11,7 +11,6 @@ from wuyi_contracts.envelope import Envelope
 from wuyi_core.auth import Principal
 from wuyi_core.db.port import Row
 from wuyi_core.eventstore import StoredEvent
-from wuyi_core.eventstore.records import parse_sequence
 from wuyi_core.eventstore.store import read_stream
 
 from wuyi_scoring.application.access import READERS, above, authorize
@@ -94,7 +93,7 @@ def _reporting_entry(envelope: Envelope) -> dict[str, Any]:
         "event_id": envelope.id,
         "type": envelope.type,
         "time": envelope.time.isoformat(),
-        "position": parse_sequence(envelope.sequence)[1],
+        "position": StoredEvent.from_envelope(envelope).position,
         "stream": envelope.subject,
         "version": envelope.streamversion,
         "actor": envelope.actor,
