@@ -104,8 +104,9 @@ async def test_a_relay_from_before_the_publication_count_numbers_on_from_its_pos
     await writer(store, 0)
     relay = Relay(store, bus.publisher())
     await relay.migrate()
+    third = (await store.read_all(0, 3))[-1].position
     async with db.transaction() as conn:  # as an old relay left it: 3 events published
-        await set_checkpoint(conn, "relay", (await store.read_all(0, 3))[-1].position)
+        await set_checkpoint(conn, "relay", third)
     await relay.publisher.start()
     try:
         await relay.drain()
