@@ -31,12 +31,15 @@ PostgreSQL store takes ``pg_snapshot_xmin(pg_current_snapshot())``, the oldest t
 the whole cluster still running; that lets one long transaction of any other service or database
 hold every follower back. Here every write transaction of a schema first takes that schema's
 writer gate (a shared advisory lock, ``wuyi_core.db.postgres``) before it can hold an id, and
-the horizon (``_HORIZON``) is, in one statement: the running ids of the statement's snapshot,
-less those that one read of the lock table (taken after the snapshot) shows still running in a
-backend without this schema's gate; the lowest left, else the snapshot's ``xmax``. An id left
-out is held by a backend that did not take the gate at its start, so it never appends here; an
-id that ended between the snapshot and the lock read stays in (its events are not in our
-snapshot), so nothing is passed over. Below the horizon every writer of this store has ended
+the horizon is computed in two steps: first one read of the lock table (``_OTHERS``) lists
+the transactions running in a backend without this schema's gate; then the follow statement
+itself, in its own snapshot (taken after that read), takes the snapshot's running ids less those,
+the lowest left, else the snapshot's ``xmax``. An id left out was held, before the snapshot, by
+a backend that had not taken the gate when its transaction began, so it never appends here; an
+id that started after the lock read is kept as a bound. The order matters: with the lock table
+read after the snapshot, a transaction that ended in between could not be placed and had to
+bound the horizon, so the horizon could fall back below an event already settled, and a report
+answered 404 right after its own append. Below the horizon every writer of this store has ended
 and none can join; a transaction that commits later has an id at or above it and sorts after
 everything read so far. The cursor stays one integer (the last event's position, as every
 follower already stores it): the event at that position gives the transaction id it stands for.
@@ -187,7 +190,7 @@ class EventStore:
         events, later) and returns False."""
         delay, waited = 0.0002, 0.0
         async with self.db.read() as conn:
-            while not await conn.fetchval(_SETTLED, transaction_id):
+            while not await conn.fetchval(_SETTLED, transaction_id, await _others(conn)):
                 if waited >= timeout:
                     log.warning(
                         "append settle: transaction %s still above the follow horizon after "
@@ -323,7 +326,9 @@ class EventStore:
         self, conn: AbstractConnection, after: int, limit: int
     ) -> list[StoredEvent]:
         """``read_all`` inside the caller's connection."""
-        rows = await conn.fetch(_FOLLOW[self.ordering], after, limit)
+        rows = await conn.fetch(
+            _FOLLOW[self.ordering], after, limit, *await _horizon_args(conn, self.ordering)
+        )
         return [_from_row(row) for row in rows]
 
     async def read_log(self, after: int = 0, limit: int = 1000) -> list[StoredEvent]:
@@ -335,7 +340,10 @@ class EventStore:
     async def head(self) -> int:
         """The position of the last event a follower can read now (in commit order)."""
         async with self.db.read() as conn:
-            return int(await conn.fetchval(_HEAD[self.ordering]) or 0)
+            return int(
+                await conn.fetchval(_HEAD[self.ordering], *await _horizon_args(conn, self.ordering))
+                or 0
+            )
 
     async def _head_of(
         self, conn: AbstractConnection, tenant: str, stream_id: str
@@ -407,7 +415,8 @@ async def read_event(conn: AbstractConnection, tenant: str, event_id: str) -> St
 
 async def read_all(conn: AbstractConnection, after: int, limit: int) -> list[StoredEvent]:
     """The follow API inside the caller's connection (``EventStore.read_all``)."""
-    rows = await conn.fetch(_FOLLOW[_ordering(conn)], after, limit)
+    ordering = _ordering(conn)
+    rows = await conn.fetch(_FOLLOW[ordering], after, limit, *await _horizon_args(conn, ordering))
     return [_from_row(row) for row in rows]
 
 
@@ -421,7 +430,17 @@ async def read_log(conn: AbstractConnection, after: int, limit: int) -> list[Sto
 
 async def head(conn: AbstractConnection) -> int:
     """The position of the last event in commit order below the horizon, 0 if none."""
-    return int(await conn.fetchval(_HEAD[_ordering(conn)]) or 0)
+    ordering = _ordering(conn)
+    return int(await conn.fetchval(_HEAD[ordering], *await _horizon_args(conn, ordering)) or 0)
+
+
+async def _others(conn: AbstractConnection) -> list[int]:
+    return list(await conn.fetchval(_OTHERS))
+
+
+async def _horizon_args(conn: AbstractConnection, ordering: Ordering) -> list[Any]:
+    """The follow horizon's parameter: ``_OTHERS``' answer, read first (commit order only)."""
+    return [await _others(conn)] if ordering == "commit" else []
 
 
 def _ordering(conn: AbstractConnection) -> Ordering:
@@ -440,25 +459,32 @@ async def _positions(conn: AbstractConnection, count: int, ordering: Ordering) -
     return sorted(int(row["p"]) for row in rows)
 
 
-# The horizon: no writer of this schema below it can still commit (module docstring). From the
-# statement's snapshot: its running transactions (``xip``) less those that, in ONE read of the
-# lock table after the snapshot, are still running (their own id lock, held ExclusiveLock) in a
-# backend without this schema's writer gate; the lowest left, else the snapshot's ``xmax``.
-_HORIZON = f"""(WITH locks AS MATERIALIZED (
+# The horizon: no writer of this schema below it can still commit (module docstring). First
+# ``_OTHERS``, one read of the lock table: the transactions running now (their own id lock, held
+# ExclusiveLock) in a backend without this schema's writer gate. Then, in the follow statement
+# itself and so in its snapshot, taken after that read: the snapshot's running ids (``xip``)
+# less those others; the lowest left, else the snapshot's ``xmax``.
+_OTHERS = f"""WITH locks AS MATERIALIZED (
         SELECT locktype, mode, granted, pid, transactionid, classid, objid, objsubid
         FROM pg_locks),
     gated AS (
         SELECT pid FROM locks WHERE locktype = 'advisory' AND classid = {WRITER_GATE}
-        AND objid = hashtext(current_schema())::oid AND objsubid = 2),
-    others AS (
-        SELECT transactionid::text::bigint AS x FROM locks
-        WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND granted
-        AND pid IS NOT NULL AND pid NOT IN (SELECT pid FROM gated WHERE pid IS NOT NULL))
-    SELECT COALESCE(MIN(running.x), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
-    FROM (SELECT xip::text::bigint AS x
-          FROM pg_snapshot_xip(pg_current_snapshot()) AS xip) AS running
-    WHERE running.x % 4294967296 NOT IN (SELECT x FROM others))"""
-_SETTLED = f"SELECT $1::bigint < {_HORIZON}"
+        AND objid = hashtext(current_schema())::oid AND objsubid = 2 AND pid IS NOT NULL)
+    SELECT COALESCE(array_agg(transactionid::text::bigint), '{{}}') FROM locks
+    WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND granted
+    AND pid IS NOT NULL AND pid NOT IN (SELECT pid FROM gated)"""
+
+
+def _horizon(others: str) -> str:
+    """The horizon's SQL, given the parameter that holds ``_OTHERS``' answer."""
+    return (
+        "(SELECT COALESCE(MIN(running.x), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)"
+        " FROM (SELECT xip::text::bigint AS x FROM pg_snapshot_xip(pg_current_snapshot()) AS xip)"
+        f" AS running WHERE NOT running.x % 4294967296 = ANY({others}::bigint[]))"
+    )
+
+
+_SETTLED = f"SELECT $1::bigint < {_horizon('$2')}"
 _COLUMNS = (
     "position, tenant, stream_id, stream_version, event_id, type, data, private, "
     "metadata, recorded_at, prev_hash, hash, key_id"
@@ -473,7 +499,7 @@ _CURSOR = (
 _FOLLOW: dict[Ordering, str] = {
     "position": f"{_SELECT} WHERE position > $1 ORDER BY position LIMIT $2",
     "commit": f"{_SELECT} WHERE (transaction_id, position) > {_CURSOR} "
-    f"AND transaction_id < {_HORIZON} ORDER BY transaction_id, position LIMIT $2",
+    f"AND transaction_id < {_horizon('$3')} ORDER BY transaction_id, position LIMIT $2",
 }
 _HEAD_OF: dict[Ordering, str] = {
     "position": "SELECT tenant, stream_version, hash, 0 AS transaction_id, 0 AS me FROM events "
@@ -485,7 +511,7 @@ _HEAD_OF: dict[Ordering, str] = {
 }
 _HEAD: dict[Ordering, str] = {
     "position": "SELECT MAX(position) FROM events",
-    "commit": f"SELECT position FROM events WHERE transaction_id < {_HORIZON} "
+    "commit": f"SELECT position FROM events WHERE transaction_id < {_horizon('$1')} "
     "ORDER BY transaction_id DESC, position DESC LIMIT 1",
 }
 _INSERT = (
