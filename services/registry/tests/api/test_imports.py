@@ -112,10 +112,12 @@ async def test_rows_refer_to_parents_in_earlier_chunks_and_progress_counts_every
     api, monkeypatch
 ):
     """Rows are written a chunk per transaction; a row finds a parent registered in an
-    earlier chunk (committed) or earlier in its own (not yet committed), and the progress
-    callback still counts row by row."""
+    earlier chunk (committed) or earlier in its own (not yet committed), the progress
+    callback still counts row by row, and the followers are woken once the last chunk is in."""
     monkeypatch.setattr(roster_import, "CHUNK", 2)
     seen: list[tuple[int, int]] = []
+    woken: list[int] = []
+    api.registry.store.on_append(lambda: woken.append(len(seen)))
     rows = read_roster("roster.csv", csv_bytes(ROWS))
     admin = Principal(sub="tester", tenant="t1", role=Role.COUNTY_ADMIN, scope=None)
     results = await roster_import.import_rows(
@@ -123,5 +125,6 @@ async def test_rows_refer_to_parents_in_earlier_chunks_and_progress_counts_every
     )
     assert [r.status for r in results].count("accepted") == 6
     assert seen == [(n, len(rows)) for n in range(1, len(rows) + 1)]
+    assert woken and woken[-1] == len(rows)
     level3 = (await api.get("/registry/v1/grids?level=3")).json()["items"]
     assert [g["code"] for g in level3] == ["G3"]
