@@ -61,22 +61,24 @@ async def import_rows(
 ) -> list[RowResult]:
     results: list[RowResult] = []
     woken = time.monotonic()
-    while len(results) < len(rows):
-        async with reg.store.db.transaction(lock=APPEND_LOCK) as conn:
-            within = reg.within(conn)
-            codes = _Codes(within, who.tenant)
-            ends = time.monotonic() + CHUNK_SECONDS[reg.store.db.dialect]
-            for number, row in rows[len(results) : len(results) + CHUNK]:
-                results.append(
-                    await _in_savepoint(conn, _import_row(within, who, cid, codes, number, row))
-                )
-                if progress:
-                    progress(len(results), len(rows))
-                if time.monotonic() > ends:
-                    break
-        if time.monotonic() > woken + WAKE_SECONDS or len(results) == len(rows):
-            reg.store.notify()
-            woken = time.monotonic()
+    try:
+        while len(results) < len(rows):
+            async with reg.store.db.transaction(lock=APPEND_LOCK) as conn:
+                within = reg.within(conn)
+                codes = _Codes(within, who.tenant)
+                ends = time.monotonic() + CHUNK_SECONDS[reg.store.db.dialect]
+                for number, row in rows[len(results) : len(results) + CHUNK]:
+                    result = _import_row(within, who, cid, codes, number, row)
+                    results.append(await _in_savepoint(conn, result))
+                    if progress:
+                        progress(len(results), len(rows))
+                    if time.monotonic() > ends:
+                        break
+            if time.monotonic() > woken + WAKE_SECONDS:
+                reg.store.notify()
+                woken = time.monotonic()
+    finally:  # the committed chunks reach the followers even if a later one failed
+        reg.store.notify()
     return results
 
 
