@@ -8,11 +8,12 @@ from typing import Any
 from wuyi_core import revocations
 from wuyi_core.auth import Principal
 from wuyi_core.clock import Clock
-from wuyi_core.db.port import AbstractDatabase
+from wuyi_core.db.port import AbstractConnection, AbstractDatabase
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
 from wuyi_core.eventstore.keyring import Keyring
 from wuyi_core.projection import Projector
 
+from wuyi_registry.adapters.in_transaction import ReadsIn, StoreIn
 from wuyi_registry.adapters.projection import RegistryProjection
 from wuyi_registry.adapters.read_model import RegistryReads
 
@@ -40,6 +41,37 @@ class Registry:
             metadata = EventMetadata.of(principal, correlation_id)
             await self.store.append(tenant, stream_id, expected_version, events, metadata, **keys)
         await self.projector.catch_up()
+
+    def within(self, conn: AbstractConnection) -> Registry:
+        """The same ports inside a transaction the caller owns, which must hold the append lock
+        (``db.transaction(lock=APPEND_LOCK)``): the handlers' reads and writes go through
+        ``conn``, so several commands commit together. The caller calls ``store.notify()``
+        once it has committed."""
+        return RegistryIn(
+            StoreIn(self.store, conn), self.projector, ReadsIn(self.projector, conn), conn
+        )
+
+
+@dataclass
+class RegistryIn(Registry):
+    """``Registry.within``: each write brings the read model up to date in the transaction."""
+
+    conn: AbstractConnection
+
+    async def write(
+        self,
+        principal: Principal,
+        correlation_id: str,
+        tenant: str,
+        stream_id: str,
+        expected_version: int,
+        events: list[NewEvent],
+        **keys: Any,
+    ) -> None:
+        if events:
+            metadata = EventMetadata.of(principal, correlation_id)
+            await self.store.append(tenant, stream_id, expected_version, events, metadata, **keys)
+        await self.projector.catch_up_in(self.conn)
 
 
 async def build_registry(

@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from wuyi_core.auth import Principal, Role
+from wuyi_registry.adapters.roster_files import read_roster
+from wuyi_registry.application import roster_import
 
 ROWS = [
     [
@@ -83,3 +86,45 @@ async def test_an_unsupported_file_is_422_naming_file(api):
     response = await upload(api, "roster.txt", b"hello")
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "file"
+
+
+async def test_a_row_rejected_midway_leaves_no_key_behind_in_its_chunk(api):
+    """A second county is refused only at its third unique key (kind county), after its name
+    and code were claimed in the chunk's transaction: the savepoint before the row undoes
+    them, so the next row may use that code and the log holds no event of the refused row."""
+    rows = [
+        ROWS[0],
+        ["主体", "C", "示范县", "county", "", "", "", "", "", ""],
+        ["主体", "C2", "另一县", "county", "", "", "", "", "", ""],
+        ["主体", "C2", "东安镇", "乡镇", "C", "", "", "", "", ""],
+    ]
+    report = (await upload(api, "roster.csv", csv_bytes(rows))).json()
+    assert [r["status"] for r in report["rows"]] == ["accepted", "rejected", "accepted"]
+    assert report["rows"][1]["field"] == "kind"
+    town = report["rows"][2]["id"]
+    assert (await api.get(f"/registry/v1/entities/{town}")).json()["code"] == "C2"
+    names = [e["name"] for e in (await api.get("/registry/v1/entities")).json()["items"]]
+    assert sorted(names) == ["东安镇", "示范县"]
+    assert await api.registry.store.head() == 2  # one event per accepted row
+
+
+async def test_rows_refer_to_parents_in_earlier_chunks_and_progress_counts_every_row(
+    api, monkeypatch
+):
+    """Rows are written a chunk per transaction; a row finds a parent registered in an
+    earlier chunk (committed) or earlier in its own (not yet committed), the progress
+    callback still counts row by row, and the followers are woken once the last chunk is in."""
+    monkeypatch.setattr(roster_import, "CHUNK", 2)
+    seen: list[tuple[int, int]] = []
+    woken: list[int] = []
+    api.registry.store.on_append(lambda: woken.append(len(seen)))
+    rows = read_roster("roster.csv", csv_bytes(ROWS))
+    admin = Principal(sub="tester", tenant="t1", role=Role.COUNTY_ADMIN, scope=None)
+    results = await roster_import.import_rows(
+        api.registry, admin, "cid", rows, lambda done, total: seen.append((done, total))
+    )
+    assert [r.status for r in results].count("accepted") == 6
+    assert seen == [(n, len(rows)) for n in range(1, len(rows) + 1)]
+    assert woken and woken[-1] == len(rows)
+    level3 = (await api.get("/registry/v1/grids?level=3")).json()["items"]
+    assert [g["code"] for g in level3] == ["G3"]

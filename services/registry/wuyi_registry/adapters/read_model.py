@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from wuyi_core.db.port import Row
+from wuyi_core.db.port import AbstractConnection, Row
 from wuyi_core.projection import Projector
 
 
@@ -13,6 +14,10 @@ class RegistryReads:
     def __init__(self, projector: Projector) -> None:
         self._projector = projector
         self._db = projector.store.db
+
+    def _read(self) -> AbstractAsyncContextManager[AbstractConnection]:
+        """A connection to read on (a transaction's own, in ``ReadsIn``)."""
+        return self._db.read()
 
     async def entity(self, tenant: str, entity_id: str) -> dict[str, Any] | None:
         return await self._one("entities", tenant, entity_id)
@@ -40,7 +45,7 @@ class RegistryReads:
 
     async def tenants(self) -> list[str]:
         """Every tenant with a registered county (the deployments sharing this database)."""
-        async with self._db.read() as conn:
+        async with self._read() as conn:
             t = await self._projector.tables(conn)
             rows = await conn.fetch(
                 f"SELECT tenant FROM {t['entities']} WHERE kind = 'county' ORDER BY tenant"
@@ -49,7 +54,7 @@ class RegistryReads:
 
     async def lineage(self, tenant: str, entity_id: str) -> list[str]:
         """The entity's id, then its parent's, up to the county."""
-        async with self._db.read() as conn:
+        async with self._read() as conn:
             t = await self._projector.tables(conn)
             rows = await conn.fetch(
                 f"""WITH RECURSIVE up(id, parent_id, depth) AS (
@@ -64,7 +69,7 @@ class RegistryReads:
         return [row["id"] for row in rows]
 
     async def descendants(self, tenant: str, entity_id: str) -> set[str]:
-        async with self._db.read() as conn:
+        async with self._read() as conn:
             t = await self._projector.tables(conn)
             rows = await conn.fetch(
                 f"""WITH RECURSIVE down(id) AS (
@@ -79,7 +84,7 @@ class RegistryReads:
         return {row["id"] for row in rows}
 
     async def open_children(self, tenant: str, entity_id: str) -> int:
-        async with self._db.read() as conn:
+        async with self._read() as conn:
             t = await self._projector.tables(conn)
             entities = await conn.fetchval(
                 f"SELECT COUNT(*) FROM {t['entities']} WHERE tenant = $1 AND parent_id = $2 "
@@ -96,7 +101,7 @@ class RegistryReads:
         return int(entities) + int(grids)
 
     async def open_child_grids(self, tenant: str, grid_id: str) -> int:
-        async with self._db.read() as conn:
+        async with self._read() as conn:
             t = await self._projector.tables(conn)
             return int(
                 await conn.fetchval(
@@ -108,7 +113,7 @@ class RegistryReads:
             )
 
     async def _one(self, table: str, tenant: str, key: str) -> dict[str, Any] | None:
-        async with self._db.read() as conn:
+        async with self._read() as conn:
             t = await self._projector.tables(conn)
             row = await conn.fetchrow(
                 f"SELECT * FROM {_source(t, table)} WHERE tenant = $1 AND id = $2", tenant, key
@@ -122,7 +127,7 @@ class RegistryReads:
         where = " AND ".join(["tenant = $1", *(f"{c} = ${i}" for i, c in enumerate(active, 2))])
         args = [tenant, *active.values()]
         n = len(args)
-        async with self._db.read() as conn:
+        async with self._read() as conn:
             t = await self._projector.tables(conn)
             total = await conn.fetchval(f"SELECT COUNT(*) FROM {t[table]} WHERE {where}", *args)
             rows = await conn.fetch(

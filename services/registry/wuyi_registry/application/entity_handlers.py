@@ -23,6 +23,11 @@ def _contact(value: c.ContactIn | None) -> Contact | None:
 async def register_entity(
     reg: Registry, who: Principal, cid: str, cmd: c.RegisterEntity
 ) -> dict[str, Any]:
+    return await entity_view(reg, who.tenant, await register_entity_id(reg, who, cid, cmd))
+
+
+async def register_entity_id(reg: Registry, who: Principal, cid: str, cmd: c.RegisterEntity) -> str:
+    """``register_entity`` without reading the new entity back (a roster import's rows)."""
     parent = None
     if cmd.parent_id is None:
         authorize_root(who)
@@ -41,7 +46,7 @@ async def register_entity(
     if cmd.kind == "county":
         claim.append(("county", "kind"))
     await reg.write(who, cid, who.tenant, entity_id, 0, events, claim=claim)
-    return await entity_view(reg, who.tenant, entity_id)
+    return entity_id
 
 
 async def rename_entity(

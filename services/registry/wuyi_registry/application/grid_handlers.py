@@ -20,6 +20,11 @@ from wuyi_registry.domain.grid import Grid
 async def register_grid(
     reg: Registry, who: Principal, cid: str, cmd: c.RegisterGrid
 ) -> dict[str, Any]:
+    return await grid_view(reg, who.tenant, await register_grid_id(reg, who, cid, cmd))
+
+
+async def register_grid_id(reg: Registry, who: Principal, cid: str, cmd: c.RegisterGrid) -> str:
+    """``register_grid`` without reading the new grid back (a roster import's rows)."""
     entity = await load_entity(reg.store, who.tenant, cmd.entity_id, field="entity_id")
     lineage = await reg.reads.lineage(who.tenant, entity.id)
     authorize_write(who, lineage)
@@ -36,7 +41,7 @@ async def register_grid(
     if cmd.code:
         claim.append((f"grid-code:{cmd.code}", "code"))
     await reg.write(who, cid, who.tenant, grid_id, 0, events, claim=claim)
-    return await grid_view(reg, who.tenant, grid_id)
+    return grid_id
 
 
 async def rename_grid(

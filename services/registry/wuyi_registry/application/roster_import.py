@@ -4,21 +4,34 @@ Each row is its own command: a bad row is rejected with its field and reason, th
 in. Rows are keyed by their ``code`` (unique per tenant); a row whose code is already registered
 is skipped, so importing the same file twice registers nothing twice. Parents are referred to
 by code, whether registered earlier or in a row above.
+
+The rows are written a chunk at a time in one transaction (each row still its own stream, its
+own events and its own unique keys, the read model brought up to date after each row): one
+commit per chunk instead of two per row, every query of a row on one connection, each code
+looked up once per chunk, no new row read back, and the followers (relay, embedded consumers)
+woken a few times a second instead of at every row. A rejected row is rolled back to the
+savepoint taken before it, so the chunk's other rows are untouched by it. Other requests wait
+for a chunk (see ``CHUNK_SECONDS``), never for the file. A failure that is not a row's (the
+database gone) loses the uncommitted chunk and answers an error; importing the file again
+skips what went in. Measured on 5,004 rows (one village's 5,000 grids): ``wuyi up`` over HTTP
+69 s -> 47 s, in-process SQLite 196 -> 400 rows/s, PostgreSQL 140 -> 314 rows/s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import ValidationError
 from wuyi_core.auth import Principal
+from wuyi_core.db.port import AbstractConnection
 from wuyi_core.errors import InvalidInput, WuyiError
+from wuyi_core.eventstore.store import APPEND_LOCK
 
 from wuyi_registry.application import commands as c
-from wuyi_registry.application.entity_handlers import register_entity
-from wuyi_registry.application.grid_handlers import register_grid
+from wuyi_registry.application.entity_handlers import register_entity_id
+from wuyi_registry.application.grid_handlers import register_grid_id
 from wuyi_registry.bootstrap import Registry
 from wuyi_registry.domain.hierarchy import KIND_NAMES_ZH
 
@@ -46,16 +59,75 @@ async def import_rows(
     rows: list[tuple[int, dict[str, str]]],
     progress: Callable[[int, int], None] | None = None,
 ) -> list[RowResult]:
-    results = []
-    for done, (number, row) in enumerate(rows, start=1):
-        results.append(await _import_row(reg, who, cid, number, row))
-        if progress:
-            progress(done, len(rows))
+    results: list[RowResult] = []
+    woken = time.monotonic()
+    try:
+        while len(results) < len(rows):
+            async with reg.store.db.transaction(lock=APPEND_LOCK) as conn:
+                within = reg.within(conn)
+                codes = _Codes(within, who.tenant)
+                ends = time.monotonic() + CHUNK_SECONDS[reg.store.db.dialect]
+                for number, row in rows[len(results) : len(results) + CHUNK]:
+                    result = _import_row(within, who, cid, codes, number, row)
+                    results.append(await _in_savepoint(conn, result))
+                    if progress:
+                        progress(len(results), len(rows))
+                    if time.monotonic() > ends:
+                        break
+            if time.monotonic() > woken + WAKE_SECONDS:
+                reg.store.notify()
+                woken = time.monotonic()
+    finally:  # the committed chunks reach the followers even if a later one failed
+        reg.store.notify()
     return results
 
 
+# A chunk's transaction ends after CHUNK rows or CHUNK_SECONDS, whichever first. The service's
+# other writers wait for it; on SQLite its readers too, at each of their queries (a request
+# makes several), so there it stays very short: measured with a GET every 0.2 s during a
+# 5,000-row import under ``wuyi up``, 0.02 s keeps its median at 0.16 s (0.25 s: 1.4 s). On
+# PostgreSQL readers never wait for it. The followers (relay, embedded consumers) are woken
+# every WAKE_SECONDS, to take the new events in batches.
+CHUNK = 200
+CHUNK_SECONDS = {"sqlite": 0.02, "postgres": 0.25}
+WAKE_SECONDS = 0.2
+
+
+async def _in_savepoint(conn: AbstractConnection, row: Awaitable[RowResult]) -> RowResult:
+    """A rejected row leaves nothing behind (a first unique key claimed before the second was
+    found taken, say): it is rolled back to the savepoint taken before it."""
+    await conn.execute("SAVEPOINT roster_row")
+    result = await row
+    if result.status == "rejected":
+        await conn.execute("ROLLBACK TO SAVEPOINT roster_row")
+    await conn.execute("RELEASE SAVEPOINT roster_row")
+    return result
+
+
+class _Codes:
+    """The codes' holders, each looked up once per chunk: inside the chunk's transaction
+    (which holds the append lock) only the import writes, and it only adds codes."""
+
+    def __init__(self, reg: Registry, tenant: str) -> None:
+        self._reg = reg
+        self._tenant = tenant
+        self._known: dict[str, str] = {}
+
+    async def holder(self, record: str, code: str) -> str | None:
+        key = f"{record}-code:{code}"
+        if key not in self._known:
+            holder = await self._reg.store.key_holder(self._tenant, key)
+            if holder is None:
+                return None
+            self._known[key] = holder
+        return self._known[key]
+
+    def registered(self, record: str, code: str, holder: str) -> None:
+        self._known[f"{record}-code:{code}"] = holder
+
+
 async def _import_row(
-    reg: Registry, who: Principal, cid: str, number: int, row: dict[str, str]
+    reg: Registry, who: Principal, cid: str, codes: _Codes, number: int, row: dict[str, str]
 ) -> RowResult:
     try:
         record = _RECORDS.get(row.get("record", ""))
@@ -66,7 +138,7 @@ async def _import_row(
         code = row.get("code")
         if not code:
             raise InvalidInput("导入时编码必填", "code is required when importing", "code")
-        existing = await reg.store.key_holder(who.tenant, f"{record}-code:{code}")
+        existing = await codes.holder(record, code)
         if existing:
             return RowResult(
                 number,
@@ -76,10 +148,13 @@ async def _import_row(
                 "编码已登记，跳过",
                 "code already registered; skipped",
             )
-        view = await (
-            _entity(reg, who, cid, row) if record == "entity" else _grid(reg, who, cid, row)
+        registered = await (
+            _entity(reg, who, cid, codes, row)
+            if record == "entity"
+            else _grid(reg, who, cid, codes, row)
         )
-        return RowResult(number, "accepted", view["id"])
+        codes.registered(record, code, registered)
+        return RowResult(number, "accepted", registered)
     except ValidationError as err:
         first = err.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or None
@@ -95,8 +170,10 @@ async def _import_row(
         return RowResult(number, "rejected", None, err.field, err.message_zh, err.message_en)
 
 
-async def _entity(reg: Registry, who: Principal, cid: str, row: dict[str, str]) -> dict[str, Any]:
-    parent_id = await _by_code(reg, who, "entity", row.get("parent_code"), "parent_code")
+async def _entity(
+    reg: Registry, who: Principal, cid: str, codes: _Codes, row: dict[str, str]
+) -> str:
+    parent_id = await _by_code(codes, "entity", row.get("parent_code"), "parent_code")
     kind = _KINDS_BY_ZH.get(row.get("kind", ""), row.get("kind"))
     cmd = c.RegisterEntity.model_validate(
         {  # validated like an HTTP body: a bad cell is 422
@@ -109,7 +186,7 @@ async def _entity(reg: Registry, who: Principal, cid: str, row: dict[str, str]) 
             "location": _location(row),
         }
     )
-    return await register_entity(reg, who, cid, cmd)
+    return await register_entity_id(reg, who, cid, cmd)
 
 
 def _location(row: dict[str, str]) -> dict[str, str] | None:
@@ -120,13 +197,13 @@ def _location(row: dict[str, str]) -> dict[str, str] | None:
     return {k: v for k, v in (("lon", lon), ("lat", lat)) if v}
 
 
-async def _grid(reg: Registry, who: Principal, cid: str, row: dict[str, str]) -> dict[str, Any]:
-    entity_id = await _by_code(reg, who, "entity", row.get("entity_code"), "entity_code")
+async def _grid(reg: Registry, who: Principal, cid: str, codes: _Codes, row: dict[str, str]) -> str:
+    entity_id = await _by_code(codes, "entity", row.get("entity_code"), "entity_code")
     if entity_id is None:
         raise InvalidInput(
             "网格必须填写所属主体编码", "entity_code is required for a grid", "entity_code"
         )
-    parent = await _by_code(reg, who, "grid", row.get("parent_code"), "parent_code")
+    parent = await _by_code(codes, "grid", row.get("parent_code"), "parent_code")
     level = row.get("level", "")
     cmd = c.RegisterGrid.model_validate(
         {
@@ -139,7 +216,7 @@ async def _grid(reg: Registry, who: Principal, cid: str, row: dict[str, str]) ->
             "leader": _contact(row),
         }
     )
-    return await register_grid(reg, who, cid, cmd)
+    return await register_grid_id(reg, who, cid, cmd)
 
 
 def _contact(row: dict[str, str]) -> c.ContactIn | None:
@@ -148,12 +225,10 @@ def _contact(row: dict[str, str]) -> c.ContactIn | None:
     return c.ContactIn(name=row.get("contact_name", ""), phone=row.get("contact_phone", ""))
 
 
-async def _by_code(
-    reg: Registry, who: Principal, record: str, code: str | None, field: str
-) -> str | None:
+async def _by_code(codes: _Codes, record: str, code: str | None, field: str) -> str | None:
     if not code:
         return None
-    holder = await reg.store.key_holder(who.tenant, f"{record}-code:{code}")
+    holder = await codes.holder(record, code)
     if holder is None:
         raise InvalidInput(
             f"找不到编码为 {code} 的上级", f"{field}: nothing registered as {code}", field
