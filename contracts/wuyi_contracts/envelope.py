@@ -2,10 +2,14 @@
 
 Binary content mode: attributes become ``ce_``-prefixed headers, the data is the JSON value.
 Extensions: ``tenant``, ``correlationid``, ``causationid``, ``actor``, ``traceparent``, and
-``sequence`` (the event's position in its service log, zero-padded so that it orders as a string,
-as the CloudEvents sequence extension asks) so subscribers can detect gaps and duplicates and
-restore the log's total order across partitions, and ``streamversion`` (the event's version in
-its aggregate's stream).
+``sequence`` (the event's number in its service log as the relay publishes it: 1, 2, 3, ...
+with no gaps, zero-padded to 20 digits so that it orders as a string, as the CloudEvents sequence
+extension asks) so subscribers can detect gaps and duplicates and restore the log's total order
+across partitions, ``position`` (the event's position in its service's store, unique and
+increasing along a stream but, on PostgreSQL, neither dense nor in publication order: appends
+run concurrently; what the audit trail cites), and ``streamversion`` (the event's version in
+its aggregate's stream). On a log with one writer (SQLite, and PostgreSQL before issue #12)
+``sequence`` and ``position`` are the same number.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ _EXTENSIONS = (
     "actor",
     "traceparent",
     "sequence",
+    "position",
     "streamversion",
 )
 
@@ -45,6 +50,7 @@ class Envelope(BaseModel):
     actor: str | None = None
     traceparent: str | None = None
     sequence: str | None = None
+    position: int | None = None
     streamversion: int | None = None
 
     @property

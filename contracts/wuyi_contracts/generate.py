@@ -74,6 +74,7 @@ def _headers_schema() -> dict[str, Any]:
         "ce_actor",
         "ce_traceparent",
         "ce_sequence",
+        "ce_position",
         "ce_streamversion",
     ]
     return {

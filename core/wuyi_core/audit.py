@@ -6,13 +6,17 @@ hold, naming its position. It catches:
 - an edited event or a re-hashed stream: each hash is an HMAC under a key the database does not
   hold (records.py), so neither plain SHA-256 nor a wrong key reproduces it; an unkeyed
   (legacy) hash is accepted only up to ``legacy_until`` of the signed checkpoint;
-- a moved, inserted or deleted event inside the log: positions are dense from 1, and each
-  keyed hash covers its position, its stream version and its predecessor's hash;
-- a deleted tail: the signed checkpoint (checkpoints.py) names a position the log must reach
-  and a digest of every hash up to it.
+- a moved or inserted event: each keyed hash covers its position, its stream version and its
+  predecessor's hash;
+- a deleted event: every position up to the signed checkpoint's ``high`` exists but those it
+  names ``absent`` (checkpoints.py); on SQLite, whose positions are dense, every position;
+- a deleted tail or reordered log: the signed checkpoint names the last event it covers and a
+  digest of every hash up to it in commit order, the order followers read (store.py).
 
-What this cannot see: events appended after the last checkpoint and then deleted, and anything
-done by someone who holds the audit key (docs/security.md, "Tamper evidence and key handling").
+What this cannot see: events appended after the last checkpoint and then deleted (on PostgreSQL,
+where a rolled-back append leaves a gap, that includes a deleted event in the middle of the log
+after the last checkpoint if it was the tail of its stream), and anything done by someone who
+holds the audit key (docs/security.md, "Tamper evidence and key handling").
 """
 
 from __future__ import annotations
@@ -52,15 +56,22 @@ class VerifyReport:
 
 
 class ChainVerifier:
-    """Folds the log's events, in position order, against a keyring and a checkpoint."""
+    """Folds the log's events, in position order, against a keyring and a checkpoint.
+    ``dense``: every position must exist (SQLite); otherwise only those the checkpoint
+    vouches for."""
 
-    def __init__(self, keyring: Keyring, checkpoint: Checkpoint | None = None) -> None:
+    def __init__(
+        self, keyring: Keyring, checkpoint: Checkpoint | None = None, dense: bool = True
+    ) -> None:
         self.keyring = keyring
         self.checkpoint = checkpoint
+        self.dense = dense
         self.heads: dict[str, tuple[int, str]] = {}
         self.position = 0
-        self.digest = GENESIS_HASH
+        self.count = 0
         self.legacy = 0
+        self._absent = frozenset(checkpoint.absent) if checkpoint else frozenset[int]()
+        self._reach = checkpoint.reach if checkpoint else 0
 
     @property
     def legacy_until(self) -> int:
@@ -74,39 +85,38 @@ class ChainVerifier:
         return None
 
     def feed(self, event: StoredEvent) -> Broken | None:
-        if event.position > self.position + 1:
-            return _missing(self.position + 1, "missing: positions are dense (deleted)")
+        if missing := self._first_missing(self.position + 1, event.position):
+            return _missing(missing, "missing: a position that must exist is gone (deleted)")
         reason = self._fault(event)
         if reason is not None:
             return Broken(
                 event.position, event.stream_id, event.stream_version, event.event_id, reason
             )
         self.heads[event.stream_id] = (event.stream_version, event.hash)
-        self.position, self.digest = event.position, roll(self.digest, event.hash)
+        self.position = event.position
+        self.count += 1
         self.legacy += event.legacy
-        cp = self.checkpoint
-        if cp is not None and cp.position == event.position and cp.digest != self.digest:
-            return Broken(
-                event.position,
-                event.stream_id,
-                event.stream_version,
-                event.event_id,
-                "the log up to here differs from the signed checkpoint (altered or reordered)",
-            )
         return None
 
     def finish(self) -> Broken | None:
         cp = self.checkpoint
-        if cp is not None and self.position < cp.position:
+        if cp is not None and (missing := self._first_missing(self.position + 1, cp.reach + 1)):
             return _missing(
-                self.position + 1,
-                f"missing: the signed checkpoint vouches for events up to {cp.position} "
+                missing,
+                f"missing: the signed checkpoint vouches for events up to {cp.reach} "
                 "(deleted tail)",
             )
         return None
 
+    def _first_missing(self, start: int, stop: int) -> int | None:
+        """The first position in [start, stop) that must exist."""
+        for position in range(start, stop):
+            if position not in self._absent and (self.dense or position <= self._reach):
+                return position
+        return None
+
     def _fault(self, event: StoredEvent) -> str | None:
-        if event.position != self.position + 1:
+        if event.position <= self.position:
             return f"position {event.position} does not follow {self.position} (moved)"
         version, prev_hash = self.heads.get(event.stream_id, (0, GENESIS_HASH))
         if event.legacy and event.position > self.legacy_until:
@@ -122,38 +132,104 @@ class ChainVerifier:
         return None
 
 
+class DigestCheck:
+    """Rolls the hashes in commit order up to the checkpoint's last event and compares."""
+
+    def __init__(self, checkpoint: Checkpoint) -> None:
+        self.checkpoint = checkpoint
+        self.digest = GENESIS_HASH
+        self.done = False
+
+    def feed(self, event: StoredEvent) -> Broken | None:
+        """None while the checkpoint's event is not reached; ``done`` once it is."""
+        self.digest = roll(self.digest, event.hash)
+        if event.position != self.checkpoint.position:
+            return None
+        self.done = True
+        if self.digest == self.checkpoint.digest:
+            return None
+        return Broken(
+            event.position,
+            event.stream_id,
+            event.stream_version,
+            event.event_id,
+            "the log up to here differs from the signed checkpoint (altered or reordered)",
+        )
+
+    def finish(self) -> Broken | None:
+        if self.done:
+            return None
+        return _missing(
+            self.checkpoint.position,
+            "missing: the signed checkpoint's last event is gone (deleted tail)",
+        )
+
+
 def verify_events(
-    events: list[StoredEvent], keyring: Keyring, checkpoint: Checkpoint | None = None
+    events: list[StoredEvent],
+    keyring: Keyring,
+    checkpoint: Checkpoint | None = None,
+    dense: bool = True,
 ) -> VerifyReport:
-    """The whole check over events already read (in position order)."""
-    verifier = ChainVerifier(keyring, checkpoint)
+    """The whole check over events already read (in any order)."""
+    verifier = ChainVerifier(keyring, checkpoint, dense)
     broken = verifier.start()
-    for event in events if broken is None else []:
+    for event in sorted(events, key=lambda e: e.position) if broken is None else []:
         if broken := verifier.feed(event):
             break
-    return _report(verifier, broken or verifier.finish())
+    broken = broken or verifier.finish()
+    if checkpoint is not None and (broken is None or broken.position > checkpoint.position):
+        broken = _first(broken, _check_digest_of(events, checkpoint))
+    return _report(verifier, broken)
+
+
+def _check_digest_of(events: list[StoredEvent], checkpoint: Checkpoint) -> Broken | None:
+    digest = DigestCheck(checkpoint)
+    for event in sorted(events, key=lambda e: (e.transaction_id, e.position)):
+        if (broken := digest.feed(event)) or digest.done:
+            return broken
+    return digest.finish()
 
 
 async def verify_chains(
     store: EventStore, checkpoint: Checkpoint | None = None, batch: int = 2000
 ) -> VerifyReport:
     """Check ``store``'s whole log with its keyring, against ``checkpoint`` if there is one."""
-    verifier = ChainVerifier(store.keyring, checkpoint)
+    verifier = ChainVerifier(store.keyring, checkpoint, store.dense)
     if broken := verifier.start():
         return _report(verifier, broken)
     position = 0
-    while events := await store.read_all(after=position, limit=batch):
+    while broken is None and (events := await store.read_log(after=position, limit=batch)):
         for event in events:
             if broken := verifier.feed(event):
-                return _report(verifier, broken)
+                break
         position = events[-1].position
-    return _report(verifier, verifier.finish())
+    broken = broken or verifier.finish()
+    if checkpoint is not None and (broken is None or broken.position > checkpoint.position):
+        broken = _first(broken, await _check_digest(store, checkpoint, batch))
+    return _report(verifier, broken)
+
+
+async def _check_digest(store: EventStore, checkpoint: Checkpoint, batch: int) -> Broken | None:
+    digest = DigestCheck(checkpoint)
+    position = 0
+    while events := await store.read_all(after=position, limit=batch):
+        for event in events:
+            if (broken := digest.feed(event)) or digest.done:
+                return broken
+        position = events[-1].position
+    return digest.finish()
+
+
+def _first(a: Broken | None, b: Broken | None) -> Broken | None:
+    if a is None or b is None:
+        return a or b
+    return a if a.position <= b.position else b
 
 
 def _report(verifier: ChainVerifier, broken: Broken | None) -> VerifyReport:
     checkpoint = verifier.checkpoint.position if verifier.checkpoint else None
-    count = verifier.position
-    return VerifyReport(count, len(verifier.heads), broken, checkpoint, verifier.legacy)
+    return VerifyReport(verifier.count, len(verifier.heads), broken, checkpoint, verifier.legacy)
 
 
 def _missing(position: int, reason: str) -> Broken:

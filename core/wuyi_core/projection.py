@@ -30,7 +30,7 @@ from wuyi_core.clock import SystemClock
 from wuyi_core.db.port import AbstractConnection
 from wuyi_core.errors import Conflict
 from wuyi_core.eventstore.records import StoredEvent
-from wuyi_core.eventstore.store import EventStore, read_all
+from wuyi_core.eventstore.store import EventStore
 
 Tables = Mapping[str, str]
 Progress = Callable[[int, int], None]
@@ -115,6 +115,14 @@ class Projector:
             if events < self.batch:
                 return applied
 
+    async def catch_up_if_behind(self) -> int:
+        """``catch_up``, after one lock-free query that finds most calls with nothing to do
+        (a reader's freshness check: readers do not queue on the projection's lock then)."""
+        async with self.store.db.read() as conn:
+            state = await self._state(conn)
+            behind = state is None or bool(await self.store.follow_in(conn, state[1], 1))
+        return await self.catch_up() if behind else 0
+
     async def catch_up_in(self, conn: AbstractConnection) -> dict[str, str]:
         """Bring the projection current inside the caller's transaction (which must hold the
         append lock, so nothing can be appended meanwhile); returns its table names."""
@@ -125,7 +133,7 @@ class Projector:
 
     async def _step(self, conn: AbstractConnection) -> int:
         generation, position = await self._must_state(conn)
-        events = await read_all(conn, position, self.batch)
+        events = await self.store.follow_in(conn, position, self.batch)
         await self._apply_all(conn, events, self._names(generation))
         if events:
             await self._set_position(conn, events[-1].position)
@@ -196,7 +204,7 @@ class Projector:
         async with self.store.db.transaction(lock=self._lock) as conn:
             if not await self._release(conn, owner):
                 raise await self._refusal(conn)
-            while events := await read_all(conn, position, self.batch):  # the tail, under lock
+            while events := await self.store.follow_in(conn, position, self.batch):  # the tail
                 await self._apply_all(conn, events, shadow)
                 position, applied = events[-1].position, applied + len(events)
             await conn.execute(

@@ -1,10 +1,18 @@
-"""The relay: the outbox is the log itself; this publishes it to the bus in position order.
+"""The relay: the outbox is the log itself; this publishes it to the bus in the order followers
+read it (commit order on PostgreSQL, position order on SQLite: ``EventStore.follow_in``).
 
 Each round runs in one transaction holding the relay's lock: read the checkpoint, read the next
 events, publish them and wait for the bus to accept them, then move the checkpoint. Replicas of
 a service queue on the lock, so only one publishes at a time and none republishes what another
 already moved past. A crash between publish and commit republishes that batch once (consumers
-deduplicate by event id); nothing is ever skipped, because positions commit in order.
+deduplicate by event id); nothing is ever skipped, because followers read below the store's
+horizon (no event can commit behind what they have read).
+
+The relay numbers what it publishes: each envelope's ``sequence`` is 1, 2, 3, ... in publication
+order, counted in the same transaction as the checkpoint (``<name>:sequence``), so a republished
+batch carries the same numbers and subscribers can detect gaps and repeats although positions,
+on PostgreSQL, have gaps and commit out of order. A relay from before the count published each
+position as its sequence, dense then: the count starts at its checkpoint.
 
 An event the bus refuses for good (larger than its message limit; the event store refuses such
 events, so only a lowered limit or an old event can bring one here) does not make the relay
@@ -27,8 +35,10 @@ import logging
 
 from wuyi_core import health, telemetry
 from wuyi_core.bus.port import AbstractPublisher, Unpublishable
+from wuyi_core.db.port import AbstractConnection
 from wuyi_core.eventstore.checkpoints import Checkpointer
-from wuyi_core.eventstore.store import EventStore, read_all
+from wuyi_core.eventstore.records import StoredEvent
+from wuyi_core.eventstore.store import EventStore
 from wuyi_core.tracking import DDL, get_checkpoint, set_checkpoint
 
 log = logging.getLogger(__name__)
@@ -73,19 +83,33 @@ class Relay:
         ``Unpublishable`` after checkpointing the events before the refused one."""
         async with self.store.db.transaction(lock=f"relay:{self.name}") as conn:
             position = await get_checkpoint(conn, self.name)
-            events = await read_all(conn, position, self.batch)
+            events = await self.store.follow_in(conn, position, self.batch)
             if not events:
                 return 0
+            count = await get_checkpoint(conn, self._count, default=position)
             try:
-                await self.publisher.publish([event.envelope() for event in events])
+                await self.publisher.publish(
+                    [event.envelope(count + n) for n, event in enumerate(events, start=1)]
+                )
             except Unpublishable as refused:
                 if refused.index:
-                    await set_checkpoint(conn, self.name, events[refused.index - 1].position)
+                    await self._advance(conn, events[: refused.index], count)
                 self._stall(refused, events[refused.index].position)
                 return refused.index
-            await set_checkpoint(conn, self.name, events[-1].position)
+            await self._advance(conn, events, count)
         self._resume()
         return len(events)
+
+    @property
+    def _count(self) -> str:
+        return f"{self.name}:sequence"
+
+    async def _advance(
+        self, conn: AbstractConnection, published: list[StoredEvent], count: int
+    ) -> None:
+        """Checkpoint ``published`` (the batch's first events) and count them."""
+        await set_checkpoint(conn, self.name, published[-1].position)
+        await set_checkpoint(conn, self._count, count + len(published))
 
     def _stall(self, refused: Unpublishable, position: int) -> None:
         if self.stalled is None or self.stalled.envelope.id != refused.envelope.id:

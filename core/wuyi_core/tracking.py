@@ -15,9 +15,9 @@ DDL = [
 ]
 
 
-async def get_checkpoint(conn: AbstractConnection, name: str) -> int:
+async def get_checkpoint(conn: AbstractConnection, name: str, default: int = 0) -> int:
     value = await conn.fetchval("SELECT position FROM checkpoints WHERE name = $1", name)
-    return 0 if value is None else int(value)
+    return default if value is None else int(value)
 
 
 async def set_checkpoint(conn: AbstractConnection, name: str, position: int) -> None:

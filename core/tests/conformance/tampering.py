@@ -3,14 +3,16 @@ tamper tests apply, each straight to the events table with the append-only guard
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from dataclasses import replace
 
 from wuyi_core.db.port import AbstractConnection
+from wuyi_core.eventstore.checkpoints import Checkpoint, Checkpointer
 from wuyi_core.eventstore.keyring import Keyring
 from wuyi_core.eventstore.records import GENESIS_HASH, StoredEvent, canonical_json, new_id
-from wuyi_core.eventstore.store import _COLUMNS, _row, read_all
+from wuyi_core.eventstore.store import _COLUMNS, _row, read_log
 
 # Guesses under the ids of the real keys: the ids are public, the secrets are not.
 WRONG_KEYS = Keyring(
@@ -18,6 +20,20 @@ WRONG_KEYS = Keyring(
 )
 _VALUES = ", ".join(f"${n}" for n in range(1, 14))
 KINDS = ("edit", "rehash_sha256", "rehash_wrong_key", "delete_tail", "reorder", "insert")
+
+
+async def checkpoint_all(checkpointer: Checkpointer) -> Checkpoint:
+    """Checkpoint until the checkpoint covers the whole log: on PostgreSQL a follower (the
+    checkpointer too) reads only below the oldest transaction still running in the cluster, which
+    another test's open transaction can hold back for a moment."""
+    store, log = checkpointer.store, checkpointer.log
+    last = (await store.read_log(0, 100_000))[-1]
+    while True:
+        await checkpointer.checkpoint()
+        checkpoint = await log.latest()
+        if checkpoint is not None and checkpoint.position == last.position:
+            return checkpoint
+        await asyncio.sleep(0.01)
 
 
 async def unguard(conn: AbstractConnection, dialect: str) -> None:
@@ -37,7 +53,7 @@ async def mutate(
 ) -> int:
     """Apply one random mutation of ``kind`` to the log (``events``, if already read); returns
     the position verify must name."""
-    events = events or await read_all(conn, 0, 100_000)
+    events = events or await read_log(conn, 0, 100_000)
     return await _MUTATIONS[kind](conn, events, rng)
 
 

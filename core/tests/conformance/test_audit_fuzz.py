@@ -12,9 +12,9 @@ from wuyi_core.audit import verify_events
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
 from wuyi_core.eventstore.checkpoints import Checkpointer, FileCheckpointLog
 from wuyi_core.eventstore.keyring import Keyring
-from wuyi_core.eventstore.store import read_all
+from wuyi_core.eventstore.store import read_log
 
-from .tampering import KINDS, mutate, unguard
+from .tampering import KINDS, checkpoint_all, mutate, unguard
 
 MUTATIONS_PER_KIND = 1000
 KEYS = Keyring({"k1": b"fuzz-audit-key-one-0000000000000000", "k2": b"fuzz-key-two" * 4}, "k2")
@@ -34,8 +34,7 @@ async def genuine_log(db, tmp_path):
             )
             await writer.append("t1", entity, round_, [event], META)
     log = FileCheckpointLog(tmp_path / "registry.json")
-    await Checkpointer("registry", store, log).checkpoint()
-    return store, await log.latest()
+    return store, await checkpoint_all(Checkpointer("registry", store, log))
 
 
 async def test_every_random_mutation_of_every_kind_is_detected_at_its_position(db, tmp_path):
@@ -44,16 +43,16 @@ async def test_every_random_mutation_of_every_kind_is_detected_at_its_position(d
     rng = random.Random(seed)
     undetected: list[tuple[str, int, str]] = []
     async with store.db.transaction() as conn:
-        genuine = await read_all(conn, 0, 1000)
+        genuine = await read_log(conn, 0, 1000)
         assert verify_events(genuine, KEYS, checkpoint).ok
         await unguard(conn, db.dialect)
         for kind in KINDS:
             for _ in range(MUTATIONS_PER_KIND):
                 await conn.execute("SAVEPOINT mutation")
                 position = await mutate(conn, kind, rng, genuine)
-                report = verify_events(await read_all(conn, 0, 1000), KEYS, checkpoint)
+                report = verify_events(await read_log(conn, 0, 1000), KEYS, checkpoint)
                 if report.broken is None or report.broken.position != position:
                     undetected.append((kind, position, str(report.broken)))
                 await conn.execute("ROLLBACK TO SAVEPOINT mutation")
-        assert verify_events(await read_all(conn, 0, 1000), KEYS, checkpoint).ok
+        assert verify_events(await read_log(conn, 0, 1000), KEYS, checkpoint).ok
     assert not undetected, f"seed {seed} (WUYI_AUDIT_FUZZ_SEED): {undetected[:5]}"

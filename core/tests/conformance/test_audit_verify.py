@@ -14,7 +14,7 @@ from wuyi_core.eventstore.checkpoints import Checkpointer, FileCheckpointLog
 from wuyi_core.eventstore.keyring import Keyring
 from wuyi_core.eventstore.records import GENESIS_HASH, StoredEvent, canonical_json
 
-from .tampering import mutate, unguard
+from .tampering import checkpoint_all, mutate, unguard
 
 META = EventMetadata(actor="tester", role="county_admin", correlation_id="c-1")
 K1 = Keyring({"k1": b"first-audit-key-of-the-test-000000000"}, "k1")
@@ -46,8 +46,7 @@ def checkpoints(tmp_path) -> FileCheckpointLog:
 
 
 async def signed(store: EventStore, log: FileCheckpointLog):
-    await Checkpointer("registry", store, log).checkpoint()
-    return await log.latest()
+    return await checkpoint_all(Checkpointer("registry", store, log))
 
 
 async def test_untouched_log_verifies(store, checkpoints):
@@ -89,10 +88,29 @@ async def test_a_deleted_tail_event_is_named_by_the_signed_checkpoint(store, che
     assert report.broken.position == 6 and "deleted tail" in report.broken.reason
 
 
-async def test_a_deleted_event_inside_the_log_is_a_missing_position(store):
+async def test_a_deleted_event_inside_the_log_is_a_missing_position(store, checkpoints):
+    """Every position up to the signed checkpoint's ``high`` exists but those it names absent;
+    on SQLite, whose positions are dense, every position, checkpoint or not."""
+    checkpoint = await signed(store, checkpoints)
     await tamper(store.db, "DELETE FROM events WHERE position = 3")
-    report = await verify_chains(store)
+    report = await verify_chains(store, checkpoint)
     assert report.broken.position == 3 and "missing" in report.broken.reason
+    if store.dense:
+        report = await verify_chains(store)
+        assert report.broken.position == 3 and "missing" in report.broken.reason
+
+
+async def test_a_position_burnt_by_a_rolled_back_append_is_not_tampering(store, checkpoints):
+    """PostgreSQL positions come from a sequence: a conflicting append rolls back and leaves a
+    gap, which the checkpoint records as absent, and verify accepts."""
+    with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the refusal, it rolls back
+        async with store.db.transaction() as conn:
+            await store.append_in(conn, "t1", "c", 0, [renamed("c", 0)], META)
+            raise RuntimeError("the unit of work fails after its append")
+    await store.append("t1", "c", 0, [renamed("c", 1)], META)
+    await store.append("t1", "a", 3, [renamed("a", 3)], META)
+    report = await verify_chains(store, await signed(store, checkpoints))
+    assert report.ok and report.events == 8
 
 
 async def test_a_forged_checkpoint_is_refused(store, checkpoints):

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from wuyi_contracts.registry import EntityRenamed
+from wuyi_core.audit import verify_chains
 from wuyi_core.errors import ConcurrencyConflict, KeyTaken
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
 
@@ -104,3 +105,27 @@ async def test_private_data_is_stored_but_not_in_the_public_envelope(store):
     [stored] = await store.append("t1", "e-1", 0, [event], META)
     assert (await store.read_stream("t1", "e-1"))[0].private == {"phone": "13800000000"}
     assert "13800000000" not in stored.envelope().model_dump_json()
+
+
+async def test_a_store_from_before_commit_ordering_migrates_in_place_keeping_positions(store):
+    """Issue #12: existing databases migrate in place: the column is added (0 for the events
+    already there, which sort first), the sequence starts after the highest position."""
+    for n in range(3):
+        await store.append("t1", "a", n, [renamed(n, "a")], META)
+    async with store.db.transaction() as conn:  # the table as an older version left it
+        await conn.execute("DROP INDEX events_by_commit")
+        await conn.execute("ALTER TABLE events DROP COLUMN transaction_id")
+        if store.db.dialect == "postgres":
+            await conn.execute("DROP SEQUENCE events_position_seq")
+    await store.migrate()
+    await store.append("t1", "b", 0, [renamed(1, "b")], META)
+    await store.append("t1", "a", 3, [renamed(3, "a")], META)
+    events = await store.read_all(0)
+    assert [(e.stream_id, e.position) for e in events] == [
+        ("a", 1),
+        ("a", 2),
+        ("a", 3),
+        ("b", 4),
+        ("a", 5),
+    ]
+    assert (await verify_chains(store)).ok

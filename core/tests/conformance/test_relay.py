@@ -12,6 +12,7 @@ from wuyi_core.bus.kafka import KafkaBus
 from wuyi_core.bus.topic_history import topic_history
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
 from wuyi_core.relay import Relay
+from wuyi_core.tracking import set_checkpoint
 
 from conftest import kafka_bootstrap
 
@@ -49,7 +50,10 @@ async def read_topic(bus: KafkaBus, expected: int) -> list[Envelope]:
     return received
 
 
-async def test_concurrent_writers_are_relayed_once_each_in_position_order(db, topic_prefix):
+async def test_concurrent_writers_are_relayed_once_each_in_log_order(db, topic_prefix):
+    """Every event once, in the order followers read the log (commit order), numbered by
+    ``sequence`` 1, 2, 3, ... without a gap although positions may have gaps and commit out of
+    order on PostgreSQL; ``position`` names each event's place in the store."""
     store = EventStore(db)
     await store.migrate()
     bus = KafkaBus(kafka_bootstrap(), ["registry"], prefix=topic_prefix, partitions=1)
@@ -67,8 +71,10 @@ async def test_concurrent_writers_are_relayed_once_each_in_position_order(db, to
 
     total = WRITERS * EVENTS_EACH
     received = await read_topic(bus, total)
-    sequences = [int(e.sequence or 0) for e in received]
-    assert sequences == list(range(1, total + 1))
+    assert [e.sequence for e in received] == [f"{n:020d}" for n in range(1, total + 1)]
+    followed = await store.read_all(0, total + 1)
+    assert [e.position for e in received] == [e.position for e in followed]
+    assert [e.id for e in received] == [e.event_id for e in followed]
 
 
 async def test_relay_resumes_from_its_checkpoint_after_a_restart(db, topic_prefix):
@@ -87,9 +93,32 @@ async def test_relay_resumes_from_its_checkpoint_after_a_restart(db, topic_prefi
     assert [int(e.sequence or 0) for e in received] == list(range(1, EVENTS_EACH + 1))
 
 
+async def test_a_relay_from_before_the_publication_count_numbers_on_from_its_position(
+    db, topic_prefix
+):
+    """A relay that published before ``sequence`` was its own count published each event's
+    position as its sequence, dense then (one writer): the count starts from its checkpoint."""
+    store = EventStore(db)
+    await store.migrate()
+    bus = KafkaBus(kafka_bootstrap(), ["registry"], prefix=topic_prefix, partitions=1)
+    await writer(store, 0)
+    relay = Relay(store, bus.publisher())
+    await relay.migrate()
+    third = (await store.read_all(0, 3))[-1].position
+    async with db.transaction() as conn:  # as an old relay left it: 3 events published
+        await set_checkpoint(conn, "relay", third)
+    await relay.publisher.start()
+    try:
+        await relay.drain()
+    finally:
+        await relay.publisher.stop()
+    received = await read_topic(bus, EVENTS_EACH - 3)
+    assert [int(e.sequence or 0) for e in received] == list(range(4, EVENTS_EACH + 1))
+
+
 async def test_topic_history_merges_partitions_in_log_order_and_drops_repeats(db, topic_prefix):
     """A relay that published a batch again after a failure leaves repeats on the topic; the
-    history read back is still the log: every event once, in position order, in batches."""
+    history read back is still the log: every event once, in log order, in batches."""
     store = EventStore(db)
     await store.migrate()
     bus = KafkaBus(kafka_bootstrap(), ["registry"], prefix=topic_prefix, partitions=3)
@@ -98,9 +127,10 @@ async def test_topic_history_merges_partitions_in_log_order_and_drops_repeats(db
     publisher = bus.publisher()
     await publisher.start()
     try:
-        await publisher.publish([e.envelope() for e in events[:60]])
-        await publisher.publish([e.envelope() for e in events[40:70]])  # 40..69 again
-        await publisher.publish([e.envelope() for e in events[60:]])
+        envelopes = [e.envelope(n) for n, e in enumerate(events, start=1)]  # as the relay numbers
+        await publisher.publish(envelopes[:60])
+        await publisher.publish(envelopes[40:70])  # 40..69 again
+        await publisher.publish(envelopes[60:])
     finally:
         await publisher.stop()
     batches = [b async for b in topic_history(bus, "registry", batch=32)]

@@ -48,3 +48,14 @@ def sqlite_lost(err: BaseException) -> bool:
     return any(
         isinstance(link, sqlite3.OperationalError) and "locked" in str(link) for link in _chain(err)
     )
+
+
+def unique_violation(err: BaseException, columns: str) -> bool:
+    """Whether ``err`` is a unique constraint refusing a row, on a constraint that names
+    ``columns`` (PostgreSQL's constraint name, SQLite's message)."""
+    for link in _chain(err):
+        if isinstance(link, asyncpg.UniqueViolationError):
+            return columns in (link.constraint_name or "") or columns in str(link)
+        if isinstance(link, sqlite3.IntegrityError) and "UNIQUE" in str(link):
+            return columns in str(link)
+    return False

@@ -19,6 +19,8 @@ Dialect = Literal["sqlite", "postgres"]
 class AbstractConnection(ABC):
     """A connection inside one transaction (or one read)."""
 
+    dialect: Dialect
+
     @abstractmethod
     async def execute(self, sql: str, *args: Any) -> None: ...
 

@@ -2,6 +2,13 @@
 
 Named locks are transaction-scoped advisory locks, so replicas of a service serialize on them
 without a lock table, and a crashed holder releases its lock with its connection.
+
+Every write transaction first takes the schema's *writer gate*, a shared advisory lock
+(``WRITER_GATE``, keyed by the schema) that no one takes exclusively, so it never waits: it only
+marks the backend as "may write this schema" from before the transaction holds an id until it
+ends. The event store's followers read that mark to compute a follow horizon of their own
+schema's writers only (``wuyi_core.eventstore.store``), so a long transaction of another service
+or tenant database holds none of them back.
 """
 
 from __future__ import annotations
@@ -15,8 +22,14 @@ import asyncpg
 from wuyi_core.db.errors import postgres_lost
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
 
+# The writer gate's first key (advisory lock class): "WY". The second is hashtext(schema).
+WRITER_GATE = 22361
+_GATE = f"pg_advisory_xact_lock_shared({WRITER_GATE}, hashtext(current_schema()))"
+
 
 class PostgresConnection(AbstractConnection):
+    dialect = "postgres"
+
     def __init__(self, conn: asyncpg.Connection, schema: str) -> None:
         self._conn = conn
         self._schema = schema
@@ -66,10 +79,14 @@ class PostgresDatabase(AbstractDatabase):
     @asynccontextmanager
     async def transaction(self, lock: str | None = None) -> AsyncIterator[AbstractConnection]:
         async with self._pool.acquire() as conn, conn.transaction():
-            connection = PostgresConnection(conn, self.schema)
-            if lock is not None:
-                await connection.lock(lock)
-            yield connection
+            # The gate before anything else (module docstring), with the named lock in one trip.
+            if lock is None:
+                await conn.execute(f"SELECT {_GATE}")
+            else:
+                await conn.execute(
+                    f"SELECT {_GATE}, pg_advisory_xact_lock(hashtext($1))", f"{self.schema}:{lock}"
+                )
+            yield PostgresConnection(conn, self.schema)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AbstractConnection]:

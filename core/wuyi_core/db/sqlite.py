@@ -36,6 +36,8 @@ def _sql(sql: str) -> str:
 
 
 class SQLiteConnection(AbstractConnection):
+    dialect = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 

@@ -1,10 +1,15 @@
 """Signed checkpoints: the log's head, kept outside the database.
 
 A per-stream hash chain cannot tell a deleted tail from an event never written. A checkpoint can:
-it records a position, a rolling digest over the hashes of every event up to it (in position
-order) and how far legacy (unkeyed, plain SHA-256) events reach, all under an HMAC of the
-current audit key. ``audit verify`` recomputes the digest; fewer events than the checkpoint
-names, or other hashes, or an unkeyed event past ``legacy_until``, is tampering.
+it records the last event it covers (``position``), a rolling digest over the hashes of every
+event up to it in the order followers read them (commit order, ``EventStore.read_all``; on SQLite
+that is position order), and how far legacy (unkeyed, plain SHA-256) events reach, all under an
+HMAC of the current audit key. Since positions on PostgreSQL are neither dense nor in commit
+order, it also records the highest position it covers (``high``) and the positions up to
+``high`` that it does not cover (``absent``: burnt by a rolled-back append, or an event that
+committed after the checkpoint); every other position up to ``high`` must exist. ``audit
+verify`` recomputes the digest; a missing position, other hashes, or an unkeyed event past
+``legacy_until``, is tampering.
 
 Checkpoints are taken after appends commit, from the store's positions (no lock on the append
 path). What is appended after the last checkpoint can still be cut off unseen: that window is
@@ -39,6 +44,16 @@ class Checkpoint:
     taken_at: str
     key_id: str
     mac: str = ""
+    high: int = 0  # 0: a checkpoint from before commit ordering (``high`` is its position)
+    absent: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "absent", tuple(self.absent))  # a list when read from JSON
+
+    @property
+    def reach(self) -> int:
+        """The highest position this checkpoint vouches for."""
+        return self.high or self.position
 
     def signed(self, keyring: Keyring) -> Checkpoint:
         unsigned = replace(self, key_id=keyring.current, mac="")
@@ -51,7 +66,12 @@ class Checkpoint:
         return _equal(expected, self.mac)
 
     def _message(self) -> str:
-        return "wuyi-checkpoint:" + canonical_json(asdict(self))
+        fields = asdict(self)
+        if not self.high:  # signed before ``high``/``absent`` existed: the same message as then
+            del fields["high"], fields["absent"]
+        else:
+            fields["absent"] = list(self.absent)
+        return "wuyi-checkpoint:" + canonical_json(fields)
 
 
 def roll(digest: str, event_hash: str) -> str:
@@ -119,17 +139,23 @@ class Checkpointer:
         position = last.position if last else 0
         digest = last.digest if last else GENESIS_HASH
         legacy_until = last.legacy_until if last else 0
+        high = last.reach if last else 0
+        absent = set(last.absent) if last else set()
         adopting = last is None
         moved = False
+        dense = self.store.dense
         while events := await self.store.read_all(after=position, limit=self.batch):
             for event in events:
-                if event.position != position + 1 or not self._sound(event, adopting):
-                    return await self._record(moved, position, digest, legacy_until)
+                if (dense and event.position != position + 1) or not self._sound(event, adopting):
+                    return await self._record(moved, position, digest, legacy_until, high, absent)
                 adopting = adopting and event.legacy
                 if adopting:
                     legacy_until = event.position
+                absent.update(range(high + 1, event.position))
+                absent.discard(event.position)
+                high = max(high, event.position)
                 position, digest, moved = event.position, roll(digest, event.hash), True
-        return await self._record(moved, position, digest, legacy_until)
+        return await self._record(moved, position, digest, legacy_until, high, absent)
 
     def _sound(self, event: StoredEvent, adopting: bool) -> bool:
         if event.legacy:
@@ -139,12 +165,20 @@ class Checkpointer:
         )
 
     async def _record(
-        self, moved: bool, position: int, digest: str, legacy_until: int
+        self,
+        moved: bool,
+        position: int,
+        digest: str,
+        legacy_until: int,
+        high: int,
+        absent: set[int],
     ) -> Checkpoint | None:
         if not moved:
             return None
         at = _iso(self.clock.now())
-        unsigned = Checkpoint(self.service, position, digest, legacy_until, at, "")
+        unsigned = Checkpoint(
+            self.service, position, digest, legacy_until, at, "", "", high, tuple(sorted(absent))
+        )
         checkpoint = unsigned.signed(self.store.keyring)
         await self.log.record(checkpoint)
         return checkpoint

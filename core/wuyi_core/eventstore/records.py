@@ -84,6 +84,9 @@ class StoredEvent:
     prev_hash: str
     hash: str
     key_id: str = ""
+    # Where the event sorts in commit order (store.py): its transaction's id on PostgreSQL, 0 on
+    # SQLite and for events read back from a topic. Not hashed, not compared, not published.
+    transaction_id: int = field(default=0, compare=False)
 
     @property
     def legacy(self) -> bool:
@@ -115,8 +118,10 @@ class StoredEvent:
             "recorded_at": self.recorded_at.isoformat(),
         }
 
-    def envelope(self) -> Envelope:
-        """The public form: CloudEvents attributes and data, never the private part."""
+    def envelope(self, sequence: int | None = None) -> Envelope:
+        """The public form: CloudEvents attributes and data, never the private part.
+        ``sequence`` is the event's number in the order the relay publishes the log (the relay
+        counts); without one, its position (the same number on a log with one writer)."""
         return Envelope(
             id=self.event_id,
             source=source_for(self.tenant, self.service),
@@ -129,7 +134,8 @@ class StoredEvent:
             causationid=self.metadata.causation_id,
             actor=self.metadata.actor,
             traceparent=self.metadata.traceparent,
-            sequence=f"{self.position:020d}",
+            sequence=f"{self.position if sequence is None else sequence:020d}",
+            position=self.position,
             streamversion=self.stream_version,
         )
 
@@ -144,8 +150,10 @@ class StoredEvent:
             causation_id=envelope.causationid,
             traceparent=envelope.traceparent,
         )
+        # Envelopes from before ``position`` carry it as ``sequence`` (one writer: the same).
+        position = envelope.position
         return cls(
-            int(envelope.sequence or 0),
+            int(envelope.sequence or 0) if position is None else position,
             envelope.tenant,
             envelope.subject,
             int(envelope.streamversion or 0),

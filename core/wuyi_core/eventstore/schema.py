@@ -1,5 +1,9 @@
 """DDL of the event store. The tables are the same on both engines; the append-only guard is a
-trigger in each engine's own dialect, so even a hand-written UPDATE or DELETE is refused."""
+trigger in each engine's own dialect, so even a hand-written UPDATE or DELETE is refused.
+
+``transaction_id`` orders followers by commit on PostgreSQL (store.py): it defaults there to the
+appending transaction's ``pg_current_xact_id()``, and to 0 on SQLite, whose single writer keeps
+positions in commit order. Positions come from ``events_position_seq`` on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ TABLES = [
         prev_hash TEXT NOT NULL,
         hash TEXT NOT NULL,
         key_id TEXT NOT NULL DEFAULT '',
+        transaction_id BIGINT NOT NULL DEFAULT 0,
         UNIQUE (stream_id, stream_version)
     )""",
     "CREATE INDEX IF NOT EXISTS events_by_tenant ON events (tenant, position)",
@@ -47,6 +52,30 @@ _GUARDS: dict[Dialect, list[str]] = {
            FOR EACH STATEMENT EXECUTE FUNCTION wuyi_events_append_only()""",
     ],
 }
+
+# Run after the columns are in place (``EventStore.migrate``): a store written before commit
+# ordering gets ``transaction_id`` 0 on every existing event (they were appended one at a time
+# under the old lock, so their positions are already in commit order and sort first), and its
+# sequence starts after the highest position, so positions are kept.
+ADD_TRANSACTION_ID = "ALTER TABLE events ADD COLUMN transaction_id BIGINT NOT NULL DEFAULT 0"
+_ORDERING: dict[Dialect, list[str]] = {
+    "sqlite": [],
+    "postgres": [
+        "CREATE SEQUENCE IF NOT EXISTS events_position_seq",
+        "ALTER TABLE events ALTER COLUMN transaction_id "
+        "SET DEFAULT (pg_current_xact_id()::text::bigint)",
+        """SELECT setval('events_position_seq', m)
+           FROM (SELECT MAX(position) AS m FROM events) AS head
+           WHERE m IS NOT NULL AND m >= (
+               SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END
+               FROM events_position_seq)""",
+    ],
+}
+ORDERING_INDEX = "CREATE INDEX IF NOT EXISTS events_by_commit ON events (transaction_id, position)"
+
+
+def ordering(dialect: Dialect) -> list[str]:
+    return [*_ORDERING[dialect], ORDERING_INDEX]
 
 
 # Stores written before keyed chains lack ``key_id``; their events keep "" (legacy sha256).

@@ -1,4 +1,13 @@
-"""Wiring of the registry service, the one place its parts are put together."""
+"""Wiring of the registry service, the one place its parts are put together.
+
+The registry's store is ``serialized`` (store.py), as scoring's: its units of work (a roster
+import's chunk, a write and its read model) read their own uncommitted writes through the read
+model brought current inside their transaction, which a commit-ordered follower cannot see (it
+reads below its own running transaction). Registry writes are an office's edits and imports, a
+few a second at most; the write rate at stake (issue #12) is reporting's, which appends without
+a lock. Each write appends and brings the read model current in one transaction, so the answer
+reads its own write and nothing else waits for it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +20,7 @@ from wuyi_core.clock import Clock
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
 from wuyi_core.eventstore.keyring import Keyring
+from wuyi_core.eventstore.store import APPEND_LOCK
 from wuyi_core.projection import Projector
 
 from wuyi_registry.adapters.in_transaction import ReadsIn, StoreIn
@@ -36,11 +46,13 @@ class Registry:
         events: list[NewEvent],
         **keys: Any,
     ) -> None:
-        """Append, then bring the read model up to date so the caller reads its own write."""
-        if events:
-            metadata = EventMetadata.of(principal, correlation_id)
-            await self.store.append(tenant, stream_id, expected_version, events, metadata, **keys)
-        await self.projector.catch_up()
+        """Append and bring the read model up to date in the same transaction, so the caller
+        reads its own write."""
+        async with self.store.db.transaction(lock=APPEND_LOCK) as conn:
+            await self.within(conn).write(
+                principal, correlation_id, tenant, stream_id, expected_version, events, **keys
+            )
+        self.store.notify()
 
     def within(self, conn: AbstractConnection) -> Registry:
         """The same ports inside a transaction the caller owns, which must hold the append lock
@@ -77,7 +89,7 @@ class RegistryIn(Registry):
 async def build_registry(
     db: AbstractDatabase, clock: Clock | None = None, keyring: Keyring | None = None
 ) -> Registry:
-    store = EventStore(db, clock, keyring=keyring)
+    store = EventStore(db, clock, keyring=keyring, serialized=True)
     await store.migrate()
     await db.migrate(revocations.DDL)
     projector = Projector(store, RegistryProjection())

@@ -42,9 +42,9 @@ class Reporting:
         expected_version: int | None,
         events: list[NewEvent],
     ) -> list[StoredEvent]:
-        stored = await self.store.append(tenant, stream_id, expected_version, events, metadata)
-        await self.catch_up()
-        return stored
+        """Append; no projection is caught up here: a read catches up the projection it reads
+        (``ReportingReads``), so a request waits only for the projections its answer reads."""
+        return await self.store.append(tenant, stream_id, expected_version, events, metadata)
 
     async def catch_up(self) -> None:
         for projector in self.projectors.values():

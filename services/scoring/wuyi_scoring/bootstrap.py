@@ -4,6 +4,11 @@ Every scoring write runs in one transaction that holds the event store's append 
 brings the ``scoring`` projection current inside it (``Scoring.transaction``). Commands and the
 delisting policy therefore decide on exactly the state of the log, and serialize against each
 other: an award and the case that should revoke it cannot pass each other unseen.
+
+Scoring's store is therefore ``serialized`` (store.py): every append takes the append lock and
+positions stay in commit order, so the ``scoring`` projection brought current inside a unit of
+work sees every committed event. The other services append without a lock (issue #12);
+scoring's commands are few (reviews, awards, delistings), its write rate is not the one at stake.
 """
 
 from __future__ import annotations
@@ -82,7 +87,7 @@ async def build_scoring(
     db: AbstractDatabase, clock: Clock | None = None, keyring: Keyring | None = None
 ) -> Scoring:
     clock = clock or SystemClock()
-    store = EventStore(db, clock, keyring=keyring)
+    store = EventStore(db, clock, keyring=keyring, serialized=True)
     await store.migrate()
     await db.migrate(
         [

@@ -24,7 +24,9 @@ class StoreIn(EventStore):
     append lock). Its followers are woken by ``store.notify()`` once the caller committed."""
 
     def __init__(self, store: EventStore, conn: AbstractConnection) -> None:
-        super().__init__(store.db, store.clock, store.max_bytes, store.keyring)
+        super().__init__(
+            store.db, store.clock, store.max_bytes, store.keyring, serialized=store.serialized
+        )
         self.conn = conn
 
     async def append(

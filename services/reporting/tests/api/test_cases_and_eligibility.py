@@ -16,7 +16,8 @@ async def report_days(stack, town, days: int) -> None:
         day = stack.day - timedelta(days=n)
         stack.move_to(16, 0, day)
         for grid in ("g3a", "g3b", "g2"):
-            assert (await stack.report(town[grid], day=day)).status_code == 201
+            response = await stack.report(town[grid], day=day)
+            assert response.status_code == 201, response.text
 
 
 async def eligibility_events(stack, entity_id):

@@ -24,10 +24,17 @@ class ReportingReads:
         self._db = db
         self._projectors = projectors
 
+    async def _fresh(self, projection: str) -> None:
+        """Bring ``projection`` current before reading it: the write path no longer catches
+        projections up (issue #12), each read catches up the one it reads, and only if it is
+        behind (one query when it is not)."""
+        await self._projectors[projection].catch_up_if_behind()
+
     async def _t(self, conn: AbstractConnection, projection: str) -> dict[str, str]:
         return await self._projectors[projection].tables(conn)
 
     async def settings(self, tenant: str) -> tuple[ReportingSettings, int]:
+        await self._fresh("reporting")
         async with self._db.read() as conn:
             t = await self._t(conn, "reporting")
             row = await conn.fetchrow(
@@ -63,6 +70,7 @@ class ReportingReads:
 
     async def unpublished_entities(self, tenant: str) -> list[str]:
         """Entities whose eligibility was never published (new to reporting)."""
+        await self._fresh("eligibility")
         async with self._db.read() as conn:
             t = await self._t(conn, "eligibility")
             rows = await conn.fetch(
@@ -150,6 +158,7 @@ class ReportingReads:
     ) -> list[Row]:
         if not grid_ids:
             return []
+        await self._fresh("completeness")
         async with self._db.read() as conn:
             t = await self._t(conn, "completeness")
             return await conn.fetch(
@@ -162,6 +171,7 @@ class ReportingReads:
             )
 
     async def report(self, tenant: str, report_id: str) -> Row | None:
+        await self._fresh("completeness")
         async with self._db.read() as conn:
             t = await self._t(conn, "completeness")
             return await conn.fetchrow(
@@ -171,6 +181,7 @@ class ReportingReads:
             )
 
     async def cases(self, tenant: str, entity_ids: Sequence[str]) -> list[CaseFact]:
+        await self._fresh("eligibility")
         async with self._db.read() as conn:
             t = await self._t(conn, "eligibility")
             rows = await conn.fetch(
@@ -189,6 +200,7 @@ class ReportingReads:
         ]
 
     async def case(self, tenant: str, case_id: str) -> Row | None:
+        await self._fresh("eligibility")
         async with self._db.read() as conn:
             t = await self._t(conn, "eligibility")
             return await conn.fetchrow(
@@ -196,6 +208,7 @@ class ReportingReads:
             )
 
     async def published_state(self, tenant: str, entity_id: str) -> Row | None:
+        await self._fresh("eligibility")
         async with self._db.read() as conn:
             t = await self._t(conn, "eligibility")
             return await conn.fetchrow(
@@ -205,6 +218,7 @@ class ReportingReads:
             )
 
     async def complaint(self, tenant: str, complaint_id: str) -> dict[str, Any] | None:
+        await self._fresh("reporting")
         async with self._db.read() as conn:
             t = await self._t(conn, "reporting")
             row = await conn.fetchrow(

@@ -93,7 +93,7 @@ def _reporting_entry(envelope: Envelope) -> dict[str, Any]:
         "event_id": envelope.id,
         "type": envelope.type,
         "time": envelope.time.isoformat(),
-        "position": int(envelope.sequence or 0),
+        "position": StoredEvent.from_envelope(envelope).position,
         "stream": envelope.subject,
         "version": envelope.streamversion,
         "actor": envelope.actor,
