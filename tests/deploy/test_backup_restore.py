@@ -167,7 +167,9 @@ async def test_a_lost_database_gets_its_public_projections_back_from_the_topic(
                 applied = await rebuilt.projectors[name].rebuild(
                     source=topic_history(stack.bus, "reporting")
                 )
-                assert applied == await stack.reporting.store.head()
+                assert applied == len(await stack.reporting.store.read_log(0, 100_000))
+                # Writes no longer bring projections current (a read catches up what it reads)
+                await stack.reporting.projectors[name].catch_up()
                 live = await rows(stack.reporting.projectors[name])
                 assert await rows(rebuilt.projectors[name]) == live
                 assert name != "completeness" or len(live["reports"]) > 1
