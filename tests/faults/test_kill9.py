@@ -1,7 +1,7 @@
 """kill -9 at random moments, over many trials per process kind (issue #8's fault suite).
 
 Each kind runs a workload of commands while its process is killed with SIGKILL at a random
-moment and started again, ``trials(4)`` times in the test command (``WUYI_FAULT_TRIALS``
+moment and started again, ``trials(2)`` times in the test command (``WUYI_FAULT_TRIALS``
 sets more: ``scripts/fault-suite`` runs 50 by default, and every stop's docs/reliability.md comes
 from such a run). Four keep both kinds of moment of the workers (odd trials: while one
 starts; even: while it works) twice each, at half the test command's time.
@@ -44,7 +44,7 @@ from tests.faults.processes import (
 from tests.faults.record import record, trials
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
-TRIALS = trials(4)
+TRIALS = trials(2)
 
 
 async def until(check: Any, timeout: float, what: str) -> None:
