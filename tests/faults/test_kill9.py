@@ -3,8 +3,8 @@
 Each kind runs a workload of commands while its process is killed with SIGKILL at a random
 moment and started again, ``trials(2)`` times in the test command (``WUYI_FAULT_TRIALS``
 sets more: ``scripts/fault-suite`` runs 50 by default, and every stop's docs/reliability.md comes
-from such a run). Four keep both kinds of moment of the workers (odd trials: while one
-starts; even: while it works) twice each, at half the test command's time.
+from such a run). Two keep both kinds of moment of the workers (odd trials: while one
+starts; even: while it works), for the test command's time.
 Every command the system accepted (a 2xx answer) is recorded. After each trial, with the
 process dead, the invariants are checked; at the end, after a last restart has caught up:
 
