@@ -19,6 +19,7 @@ from wuyi_reporting.application.days import expected_on
 from wuyi_reporting.application.missed import report_id
 from wuyi_reporting.bootstrap import Reporting
 from wuyi_reporting.domain.counts import check_report, check_rollup_zero, sum_counts
+from wuyi_reporting.domain.report_row import report_row
 
 SUBMITTED = GridReportSubmitted.event_type()
 
@@ -71,7 +72,9 @@ async def submit_report(
     else:
         raise ConcurrencyConflict(rid, None, -1)
     await record_reported_cases(rep, who, cid, grid, stored, cmd.counts, cmd.date)
-    return await report_view(rep, who.tenant, rid)  # eligibility follows (follow_reports)
+    # The answer is folded from the report's own events: no projection on the request path
+    # (eligibility and completeness follow the log: follow_reports, the next read).
+    return _view(report_row([(e.type, e.data) for e in [*events, stored]]))
 
 
 async def rollup_of(rep: Reporting, tenant: str, grid_id: str, day: date) -> Rollup:
