@@ -26,6 +26,7 @@ import contextlib
 import subprocess
 import time
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -188,16 +189,25 @@ async def outages_under_load(
     return probes
 
 
-async def caught_up(urls: dict[str, str], apis: tuple[Service, ...], facts: dict[str, Any]) -> bool:
-    """Every relay, projection and consumer at its log's head, and every API ready."""
+async def caught_up(
+    urls: dict[str, str], apis: tuple[Service, ...], facts: dict[str, Any], seen: dict[str, int]
+) -> bool:
+    """Every relay, projection and consumer at its log's head, every API ready, and no log grown
+    since the previous check (``seen``): the workers' own followers append after the requests
+    they follow (reporting's eligibility follower answers reports after their 201), so a check
+    taken while one is mid-way saw a delisting policy one event short of a log that grew."""
     async with Ledger.open(urls) as ledger:
         behind = await ledger.lagging()
+        sizes = {schema: len(await ledger.event_ids(schema)) for schema in SCHEMAS}
     for api in apis:
         status, _ = await ready(api)
         if status != 200:
             behind.append(f"{api.name} /ready {status}")
     facts["behind"] = behind
-    return not behind
+    quiet = sizes == seen
+    seen.clear()
+    seen.update(sizes)
+    return not behind and quiet
 
 
 async def against_the_log(urls: dict[str, str], answers: Answers) -> dict[str, Any]:
@@ -241,7 +251,8 @@ async def rebuilds_equal(
     equal: dict[str, bool] = {}
     for name, (schema, _) in REBUILT.items():
         for _ in range(3):
-            await until(lambda: caught_up(urls, (), facts), 60, f"the heads before {name}")
+            quiet = partial(caught_up, urls, (), facts, {})
+            await until(quiet, 60, f"the heads before {name}")
             async with Ledger.open(urls) as ledger:
                 heads = [await ledger.head(s) for s in SCHEMAS]
                 before = await ledger.snapshot(name)
@@ -314,7 +325,7 @@ async def test_a_30_s_database_outage_under_load_loses_doubles_and_fails_nothing
             probes = await outages_under_load(timeline, registry, reporting, answers)
             facts |= timeline.resumed(answers) | counts(answers) | {"ready_while_away": probes}
             facts["settled_s"] = await until(
-                lambda: caught_up(urls, (registry, reporting), facts),
+                partial(caught_up, urls, (registry, reporting), facts, {}),
                 SETTLE,
                 "every relay, projection and consumer at its log's head, both APIs ready",
             )
