@@ -326,10 +326,7 @@ class EventStore:
         self, conn: AbstractConnection, after: int, limit: int
     ) -> list[StoredEvent]:
         """``read_all`` inside the caller's connection."""
-        rows = await conn.fetch(
-            _FOLLOW[self.ordering], after, limit, *await _horizon_args(conn, self.ordering)
-        )
-        return [_from_row(row) for row in rows]
+        return await _follow(conn, self.ordering, after, limit)
 
     async def read_log(self, after: int = 0, limit: int = 1000) -> list[StoredEvent]:
         """Every committed event above position ``after``, in position order (audit, tools):
@@ -340,10 +337,7 @@ class EventStore:
     async def head(self) -> int:
         """The position of the last event a follower can read now (in commit order)."""
         async with self.db.read() as conn:
-            return int(
-                await conn.fetchval(_HEAD[self.ordering], *await _horizon_args(conn, self.ordering))
-                or 0
-            )
+            return await _head(conn, self.ordering)
 
     async def _head_of(
         self, conn: AbstractConnection, tenant: str, stream_id: str
@@ -415,9 +409,7 @@ async def read_event(conn: AbstractConnection, tenant: str, event_id: str) -> St
 
 async def read_all(conn: AbstractConnection, after: int, limit: int) -> list[StoredEvent]:
     """The follow API inside the caller's connection (``EventStore.read_all``)."""
-    ordering = _ordering(conn)
-    rows = await conn.fetch(_FOLLOW[ordering], after, limit, *await _horizon_args(conn, ordering))
-    return [_from_row(row) for row in rows]
+    return await _follow(conn, _ordering(conn), after, limit)
 
 
 async def read_log(conn: AbstractConnection, after: int, limit: int) -> list[StoredEvent]:
@@ -430,7 +422,17 @@ async def read_log(conn: AbstractConnection, after: int, limit: int) -> list[Sto
 
 async def head(conn: AbstractConnection) -> int:
     """The position of the last event in commit order below the horizon, 0 if none."""
-    ordering = _ordering(conn)
+    return await _head(conn, _ordering(conn))
+
+
+async def _follow(
+    conn: AbstractConnection, ordering: Ordering, after: int, limit: int
+) -> list[StoredEvent]:
+    rows = await conn.fetch(_FOLLOW[ordering], after, limit, *await _horizon_args(conn, ordering))
+    return [_from_row(row) for row in rows]
+
+
+async def _head(conn: AbstractConnection, ordering: Ordering) -> int:
     return int(await conn.fetchval(_HEAD[ordering], *await _horizon_args(conn, ordering)) or 0)
 
 
