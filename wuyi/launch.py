@@ -9,12 +9,14 @@ from pathlib import Path
 import uvicorn
 from rich.console import Console
 from rich.progress import Progress
+from wuyi_dashboard.accounts.store import Accounts
 
 from wuyi.commands import seed_demo
 from wuyi.datadir import DataDir, DataDirBusy
 from wuyi.demo import TENANT, DemoSize
 from wuyi.demo_users import demo_users
 from wuyi.embedded import create_embedded_app, open_accounts, open_embedded
+from wuyi.services import Services
 
 
 def run_embedded(
@@ -33,6 +35,8 @@ def run_embedded(
         raise SystemExit(2) from None
     try:
         asyncio.run(_serve(path, host, port, demo, console, progress_bar))
+    except KeyboardInterrupt:  # Ctrl-C: the server has shut down and every database is closed
+        console.print("无疫 Wuyi 已停止 / stopped")
     finally:
         data.unlock()
 
@@ -71,5 +75,28 @@ async def _serve(
         )
         await uvicorn.Server(config).serve()
     finally:
-        await services.close()
-        await accounts.db.close()
+        await _close_even_if_interrupted(services, accounts)
+
+
+async def _close_even_if_interrupted(services: Services, accounts: Accounts) -> None:
+    """Close every database even when Ctrl-C cancels this task meanwhile. uvicorn re-raises the
+    SIGINT it caught once it has shut down, and ``asyncio.run`` turns that into a cancellation of
+    the main task, which cut the closing short: an aiosqlite connection left open keeps its
+    thread, and so the process, alive after the command has ended (``wuyi up`` hung on Ctrl-C)."""
+
+    async def close() -> None:
+        try:
+            await services.close()
+        finally:
+            await accounts.db.close()
+
+    closing = asyncio.ensure_future(close())
+    interrupted = False
+    while not closing.done():
+        try:
+            await asyncio.shield(closing)
+        except asyncio.CancelledError:
+            interrupted = True
+    closing.result()
+    if interrupted:
+        raise asyncio.CancelledError

@@ -178,6 +178,22 @@ async def test_data_survives_a_killed_server(seeded, tmp_path):
         restarted.stop()
 
 
+async def test_ctrl_c_stops_up_with_every_database_closed(seeded, tmp_path):
+    """Ctrl-C ends ``wuyi up``, which says so and frees its data folder. uvicorn re-raises the
+    SIGINT it caught once it has shut down; that cancelled the closing of the databases, and an
+    open aiosqlite connection's thread kept the process alive (5 of 8 trials hung)."""
+    data = tmp_path / "data"
+    shutil.copytree(seeded, data)
+    for _ in range(3):
+        server = await Server(data).ready()
+        server.process.send_signal(signal.SIGINT)
+        try:
+            _out, printed = server.process.communicate(timeout=30)  # the console is stderr
+        finally:
+            server.process.kill()  # a hung one
+        assert server.process.returncode == 0 and "已停止 / stopped" in printed
+
+
 async def test_a_seeded_demo_is_not_seeded_twice(tmp_path):
     tiny_demo(tmp_path)
     again = tiny_demo(tmp_path)
