@@ -15,6 +15,19 @@ long). Every bulk batch renews the heartbeat in its own transaction and stops if
 taken over, so a stalled rebuild that wakes up writes nothing more; the swap deletes the lease
 in the transaction that switches the generation; a failed rebuild releases its lease and drops
 its shadow tables.
+
+A decision projection of a store that serializes tenants (scoring's, the registry's) is
+``per_tenant``: besides the follower's checkpoint it keeps a mark per tenant
+(``projection_marks``: every event of the tenant up to it is applied). A unit of work, holding
+its tenant's append lock, applies the tenant's events above the mark in position order inside its
+own transaction (``catch_up_tenant_in``), under a lock of the projection and tenant held to
+commit; no projection-wide lock. The follower finds new events in commit order with its
+checkpoint as before and, per batch, takes the marks' locks of the batch's tenants in sorted
+order, then applies each tenant's events above its mark up to the highest in the batch, read
+from the log by position: so an event a unit of work applied is skipped, and one that commit
+order puts after the batch but position order before is applied in its place. A rebuild keeps
+the shadow generation's marks the same way; the swap takes the projection's ``live`` lock
+exclusively, which units of work hold shared, so none writes the generation it drops.
 """
 
 from __future__ import annotations

@@ -49,6 +49,16 @@ an open write transaction of this schema holds its followers back until it ends,
 transactions stay short. ``append`` waits after its commit until the horizon passes its own
 transaction (``settle``), so that a caller catching a projection up next reads its own write.
 
+A store that serializes tenants (``serialize_tenants``: scoring, the registry) adds one thing:
+every append takes its tenant's lock (``lock_tenant``, a transaction lock named
+``events:append:{tenant}``), and a unit of work takes it before its first write and holds it to
+commit. Positions still come from the sequence and followers still read in commit order, but
+within a tenant the writers run one at a time, so a tenant's positions are in its commit order,
+and a unit of work holding the lock sees every committed event of its tenant and none in
+flight: it can bring a projection's part for the tenant current by position
+(``Projector.catch_up_tenant_in``) while other tenants' units of work run. Their rules are
+all within a tenant; one global lock (the mode this replaced) queued every tenant behind one.
+
 On SQLite a transaction already holds the file's write lock (``BEGIN IMMEDIATE``), so there is
 one writer: positions stay ``max + 1``, dense and in commit order, ``transaction_id`` is 0 and
 ``read_all`` reads by position, as before.

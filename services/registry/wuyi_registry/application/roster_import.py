@@ -108,7 +108,7 @@ async def _in_savepoint(conn: AbstractConnection, row: Awaitable[RowResult]) -> 
 
 class _Codes:
     """The codes' holders, each looked up once per chunk: inside the chunk's transaction
-    (which holds the append lock) only the import writes, and it only adds codes."""
+    (which holds the tenant's append lock) only the import writes, and it only adds codes."""
 
     def __init__(self, reg: Registry, tenant: str) -> None:
         self._reg = reg

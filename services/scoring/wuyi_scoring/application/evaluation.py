@@ -118,7 +118,7 @@ async def award(
 ) -> dict[str, Any]:
     """Only after the notice window (or straight after the accepting stage where the campaign
     holds no notice), with no objection pending, a passing score, and the entity still
-    eligible with no open case under it (checked under the append lock)."""
+    eligible with no open case under it (checked under the tenant's append lock)."""
     async with scoring.transaction(who.tenant) as tx:
         app = await at_stage(tx, who, application_id, "award")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
