@@ -213,10 +213,12 @@ class Projector:
         """Replay the whole log (or ``source``, batches in log order, e.g. the service's topic)
         into a new generation and swap it in; returns events applied. Whatever the source, the
         tail that arrived meanwhile comes from the log, under the projection's lock. Raises
-        ``RebuildInProgress`` while another rebuild holds the lease."""
+        ``RebuildInProgress`` while another rebuild holds the lease. A per-tenant projection
+        reads its tenants' ranges from the log, so it is rebuilt from the log only."""
         if source is not None and (self.projection.uses_private or self.per_tenant):
+            need = "private data" if self.projection.uses_private else "per-tenant ranges"
             raise ValueError(
-                f"projection {self.projection.name} needs private data; rebuild it from the log"
+                f"projection {self.projection.name} needs {need}; rebuild it from the log"
             )
         owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         generation = await self._claim(owner)
