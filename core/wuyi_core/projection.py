@@ -15,6 +15,19 @@ long). Every bulk batch renews the heartbeat in its own transaction and stops if
 taken over, so a stalled rebuild that wakes up writes nothing more; the swap deletes the lease
 in the transaction that switches the generation; a failed rebuild releases its lease and drops
 its shadow tables.
+
+A decision projection of a store that serializes tenants (scoring's, the registry's) is
+``per_tenant``: besides the follower's checkpoint it keeps a mark per tenant
+(``projection_marks``: every event of the tenant up to it is applied). A unit of work, holding
+its tenant's append lock, applies the tenant's events above the mark in position order inside its
+own transaction (``catch_up_tenant_in``), under a lock of the projection and tenant held to
+commit; no projection-wide lock. The follower finds new events in commit order with its
+checkpoint as before and, per batch, takes the marks' locks of the batch's tenants in sorted
+order, then applies each tenant's events above its mark up to the highest in the batch, read
+from the log by position: so an event a unit of work applied is skipped, and one that commit
+order puts after the batch but position order before is applied in its place. A rebuild keeps
+the shadow generation's marks the same way; the swap takes the projection's ``live`` lock
+exclusively, which units of work hold shared, so none writes the generation it drops.
 """
 
 from __future__ import annotations
@@ -26,11 +39,12 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import timedelta
 
+from wuyi_core import projection_marks as marks
 from wuyi_core.clock import SystemClock
 from wuyi_core.db.port import AbstractConnection
 from wuyi_core.errors import Conflict
 from wuyi_core.eventstore.records import StoredEvent
-from wuyi_core.eventstore.store import EventStore
+from wuyi_core.eventstore.store import EventStore, read_tenant
 
 Tables = Mapping[str, str]
 Progress = Callable[[int, int], None]
@@ -82,14 +96,32 @@ class Projection(ABC):
 
 
 class Projector:
-    def __init__(self, store: EventStore, projection: Projection, batch: int = 500) -> None:
+    """Keeps one projection current. ``per_tenant`` (a decision projection of a store that
+    serializes tenants): besides the follower's checkpoint, a mark per tenant
+    (``projection_marks``), so that a unit of work brings its own tenant current inside its
+    transaction (``catch_up_tenant_in``) while other tenants' units of work run."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        projection: Projection,
+        batch: int = 500,
+        *,
+        per_tenant: bool = False,
+    ) -> None:
+        if per_tenant and not store.serialize_tenants:
+            raise ValueError(f"projection {projection.name}: per-tenant needs serialized tenants")
         self.store = store
         self.projection = projection
         self.batch = batch
+        self.per_tenant = per_tenant
         self._lock = f"projection:{projection.name}"
+        # Units of work hold it shared; the rebuild's swap exclusive (no unit of work writes the
+        # generation it drops).
+        self._live = f"projection:{projection.name}:live"
 
     async def migrate(self) -> None:
-        await self.store.db.migrate([_DDL, _LEASE_DDL])
+        await self.store.db.migrate([_DDL, _LEASE_DDL, *marks.DDL])
         async with self.store.db.transaction(lock=self._lock) as conn:
             state = await self._state(conn)
             if state is None:
@@ -100,6 +132,8 @@ class Projector:
                 )
             else:  # a table added to ``ddl`` since (every statement is IF NOT EXISTS)
                 await self._create(conn, state[0])
+                if self.per_tenant:
+                    await marks.initialise(conn, self.projection.name, *state)
 
     async def tables(self, conn: AbstractConnection) -> dict[str, str]:
         state = await self._state(conn)
@@ -123,21 +157,53 @@ class Projector:
             behind = state is None or bool(await self.store.follow_in(conn, state[1], 1))
         return await self.catch_up() if behind else 0
 
-    async def catch_up_in(self, conn: AbstractConnection) -> dict[str, str]:
-        """Bring the projection current inside the caller's transaction (which must hold the
-        append lock, so nothing can be appended meanwhile); returns its table names."""
-        await conn.lock(self._lock)
-        while await self._step(conn) == self.batch:
-            pass
-        return await self.tables(conn)
+    async def catch_up_tenant_in(self, conn: AbstractConnection, tenant: str) -> dict[str, str]:
+        """Bring ``tenant`` current inside the caller's transaction, which holds the tenant's
+        append lock (``EventStore.lock_tenant``): every committed event of the tenant and the
+        transaction's own, none in flight. Returns the table names. Other tenants are not
+        waited for; the tenant's mark lock is held to commit."""
+        await conn.lock(self._live, shared=True)
+        await conn.lock(marks.lock(self.projection.name, tenant))
+        generation, _ = await self._must_state(conn)
+        tables = self._names(generation)
+        await self._apply_tenants(conn, generation, {tenant: None}, tables)
+        return tables
 
     async def _step(self, conn: AbstractConnection) -> int:
         generation, position = await self._must_state(conn)
         events = await self.store.follow_in(conn, position, self.batch)
-        await self._apply_all(conn, events, self._names(generation))
+        if self.per_tenant:
+            bounds = _bounds(events)
+            for tenant in sorted(bounds):  # one order for every follower: no deadlock cycle
+                await conn.lock(marks.lock(self.projection.name, tenant))
+            await self._apply_tenants(conn, generation, bounds, self._names(generation))
+        else:
+            await self._apply_all(conn, events, self._names(generation))
         if events:
             await self._set_position(conn, events[-1].position)
         return len(events)
+
+    async def _apply_tenants(
+        self,
+        conn: AbstractConnection,
+        generation: int,
+        bounds: Mapping[str, int | None],
+        t: Tables,
+    ) -> None:
+        """Apply each tenant's events above its mark up to its bound (``None``: all), read
+        from the log in position order, and move its mark. A follower's batch is in commit
+        order, which within a tenant can differ from position order (a transaction drew its id
+        before it took the tenant's lock); the events of the tenant below a committed one are
+        committed (their writers held the lock before), so reading the range takes them all."""
+        name = self.projection.name
+        held = await marks.read(conn, name, generation, sorted(bounds))
+        for tenant in sorted(bounds):
+            start = mark = held.get(tenant, 0)
+            while events := await read_tenant(conn, tenant, mark, bounds[tenant], self.batch):
+                await self._apply_all(conn, events, t)
+                mark = events[-1].position
+            if mark != start:
+                await marks.write(conn, name, generation, tenant, mark)
 
     async def rebuild(
         self,
@@ -147,10 +213,12 @@ class Projector:
         """Replay the whole log (or ``source``, batches in log order, e.g. the service's topic)
         into a new generation and swap it in; returns events applied. Whatever the source, the
         tail that arrived meanwhile comes from the log, under the projection's lock. Raises
-        ``RebuildInProgress`` while another rebuild holds the lease."""
-        if source is not None and self.projection.uses_private:
+        ``RebuildInProgress`` while another rebuild holds the lease. A per-tenant projection
+        reads its tenants' ranges from the log, so it is rebuilt from the log only."""
+        if source is not None and (self.projection.uses_private or self.per_tenant):
+            need = "private data" if self.projection.uses_private else "per-tenant ranges"
             raise ValueError(
-                f"projection {self.projection.name} needs private data; rebuild it from the log"
+                f"projection {self.projection.name} needs {need}; rebuild it from the log"
             )
         owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         generation = await self._claim(owner)
@@ -197,15 +265,16 @@ class Projector:
         async for events in source or self._log_batches():  # the bulk, not blocking catch-up
             async with self.store.db.transaction() as conn:
                 await self._renew(conn, owner)
-                await self._apply_all(conn, events, shadow)
+                await self._apply_batch(conn, generation + 1, events, shadow)
             position, applied = events[-1].position, applied + len(events)
             if progress:
                 progress(applied, max(total, position))
         async with self.store.db.transaction(lock=self._lock) as conn:
             if not await self._release(conn, owner):
                 raise await self._refusal(conn)
+            await conn.lock(self._live)  # the units of work under way end first
             while events := await self.store.follow_in(conn, position, self.batch):  # the tail
-                await self._apply_all(conn, events, shadow)
+                await self._apply_batch(conn, generation + 1, events, shadow)
                 position, applied = events[-1].position, applied + len(events)
             await conn.execute(
                 "UPDATE projections SET generation = $1, position = $2 WHERE name = $3",
@@ -257,6 +326,15 @@ class Projector:
             yield events
             position = events[-1].position
 
+    async def _apply_batch(
+        self, conn: AbstractConnection, generation: int, events: list[StoredEvent], t: Tables
+    ) -> None:
+        """A rebuild's batch: the shadow is the rebuild's alone, its marks need no lock."""
+        if self.per_tenant:
+            await self._apply_tenants(conn, generation, _bounds(events), t)
+        else:
+            await self._apply_all(conn, events, t)
+
     async def _apply_all(
         self, conn: AbstractConnection, events: Sequence[StoredEvent], t: Tables
     ) -> None:
@@ -274,6 +352,7 @@ class Projector:
     async def _drop(self, conn: AbstractConnection, generation: int) -> None:
         for table in self._names(generation).values():
             await conn.execute(f"DROP TABLE IF EXISTS {table}")
+        await marks.drop(conn, self.projection.name, generation)
 
     async def _state(self, conn: AbstractConnection) -> tuple[int, int] | None:
         row = await conn.fetchrow(
@@ -291,3 +370,11 @@ class Projector:
         await conn.execute(
             "UPDATE projections SET position = $1 WHERE name = $2", position, self.projection.name
         )
+
+
+def _bounds(events: Sequence[StoredEvent]) -> dict[str, int | None]:
+    """Each tenant of a follower's batch with its highest position in it."""
+    bounds: dict[str, int | None] = {}
+    for event in events:
+        bounds[event.tenant] = max(event.position, bounds.get(event.tenant) or 0)
+    return bounds

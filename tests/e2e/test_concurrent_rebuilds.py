@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from wuyi_contracts.registry import EntityRegistered, EntityRenamed
 from wuyi_core.eventstore import EventMetadata, NewEvent
-from wuyi_core.eventstore.store import APPEND_LOCK
+from wuyi_core.eventstore.store import tenant_lock
 
 from conftest import wuyi_command
 from tests.e2e.test_distributed_registry import fresh_database  # noqa: F401
@@ -62,7 +62,7 @@ async def register_entities(services: Services) -> None:
     """Entities renamed a few times: a registration applied twice cannot be inserted."""
     store = services.stores["registry"]
     for first in range(0, ENTITIES, 250):
-        async with store.db.transaction(lock=APPEND_LOCK) as conn:
+        async with store.db.transaction(lock=tenant_lock("t1")) as conn:
             for n in range(first, first + 250):
                 entity = f"rebuild-{n}"
                 events = [EntityRegistered(entity_id=entity, name="0", kind="unit", parent_id=None)]

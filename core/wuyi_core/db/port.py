@@ -31,9 +31,11 @@ class AbstractConnection(ABC):
     async def fetch(self, sql: str, *args: Any) -> list[Row]: ...
 
     @abstractmethod
-    async def lock(self, name: str) -> None:
+    async def lock(self, name: str, *, shared: bool = False) -> None:
         """Take the named lock for the rest of this transaction (as ``transaction(lock=)``
-        does at its start), to widen a transaction that already holds another lock."""
+        does at its start), to widen a transaction that already holds another lock.
+        ``shared``: holders of the shared lock do not exclude each other, only the exclusive
+        holder (e.g. a projection's units of work against its generation swap)."""
 
     async def fetchrow(self, sql: str, *args: Any) -> Row | None:
         rows = await self.fetch(sql, *args)

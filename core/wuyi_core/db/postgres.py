@@ -43,10 +43,9 @@ class PostgresConnection(AbstractConnection):
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
         return [dict(record) for record in await self._conn.fetch(sql, *args)]
 
-    async def lock(self, name: str) -> None:
-        await self._conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtext($1))", f"{self._schema}:{name}"
-        )
+    async def lock(self, name: str, *, shared: bool = False) -> None:
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        await self._conn.execute(f"SELECT {function}(hashtext($1))", f"{self._schema}:{name}")
 
 
 class PostgresDatabase(AbstractDatabase):

@@ -51,7 +51,7 @@ class SQLiteConnection(AbstractConnection):
         async with self._conn.execute(_sql(sql), args) as cursor:
             return [dict(row) for row in await cursor.fetchall()]
 
-    async def lock(self, name: str) -> None:
+    async def lock(self, name: str, *, shared: bool = False) -> None:
         """Implied: a transaction already holds the file's write lock."""
 
 

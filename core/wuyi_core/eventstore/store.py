@@ -49,6 +49,16 @@ an open write transaction of this schema holds its followers back until it ends,
 transactions stay short. ``append`` waits after its commit until the horizon passes its own
 transaction (``settle``), so that a caller catching a projection up next reads its own write.
 
+A store that serializes tenants (``serialize_tenants``: scoring, the registry) adds one thing:
+every append takes its tenant's lock (``lock_tenant``, a transaction lock named
+``events:append:{tenant}``), and a unit of work takes it before its first write and holds it to
+commit. Positions still come from the sequence and followers still read in commit order, but
+within a tenant the writers run one at a time, so a tenant's positions are in its commit order,
+and a unit of work holding the lock sees every committed event of its tenant and none in
+flight: it can bring a projection's part for the tenant current by position
+(``Projector.catch_up_tenant_in``) while other tenants' units of work run. Their rules are
+all within a tenant; one global lock (the mode this replaced) queued every tenant behind one.
+
 On SQLite a transaction already holds the file's write lock (``BEGIN IMMEDIATE``), so there is
 one writer: positions stay ``max + 1``, dense and in commit order, ``transaction_id`` is 0 and
 ``read_all`` reads by position, as before.
@@ -89,10 +99,8 @@ from wuyi_core.eventstore.records import (
 )
 from wuyi_core.limits import max_event_bytes
 
-# The named lock every append took before commit ordering; now only a serialized store's.
 log = logging.getLogger(__name__)
 
-APPEND_LOCK = "events:append"
 Ordering = Literal["position", "commit"]
 ANY_VERSION = None
 _ANY_VERSION_ATTEMPTS = 20
@@ -115,14 +123,14 @@ class EventStore:
         max_bytes: int | None = None,
         keyring: Keyring | None = None,
         *,
-        serialized: bool = False,
+        serialize_tenants: bool = False,
     ) -> None:
         self.db = db
-        # ``serialized``: every append takes ``APPEND_LOCK`` and positions stay max + 1, dense and
-        # in commit order, as on SQLite (a service whose units of work rely on seeing every
-        # committed event under one lock: scoring).
-        self.serialized = serialized
-        self.ordering: Ordering = "position" if serialized or db.dialect == "sqlite" else "commit"
+        # ``serialize_tenants``: every append takes its tenant's lock (``lock_tenant``), so that
+        # a unit of work holding it sees all of its tenant's committed events and none in flight
+        # (scoring, the registry; module docstring).
+        self.serialize_tenants = serialize_tenants
+        self.ordering: Ordering = "position" if db.dialect == "sqlite" else "commit"
         self.keyring = keyring or Keyring.development()
         self.clock = clock or SystemClock()
         self.max_bytes = max_bytes or max_event_bytes()
@@ -164,7 +172,8 @@ class EventStore:
     ) -> list[StoredEvent]:
         """Append atomically; ``claim`` takes unique keys (key, field) for this stream and
         ``release`` gives keys back, both in the same transaction as the events."""
-        async with self.db.transaction(lock=APPEND_LOCK if self.serialized else None) as conn:
+        lock = tenant_lock(tenant) if self.serialize_tenants else None
+        async with self.db.transaction(lock=lock) as conn:
             stored = await self.append_in(
                 conn,
                 tenant,
@@ -204,6 +213,12 @@ class EventStore:
                 delay = min(delay * 2, 0.002)
         return True
 
+    async def lock_tenant(self, conn: AbstractConnection, tenant: str) -> None:
+        """Take ``tenant``'s append lock for the rest of the caller's transaction. A unit of work
+        takes it before its first write: from then on no other writer of the tenant runs, and
+        its own transaction id is drawn after every earlier writer of the tenant committed."""
+        await conn.lock(tenant_lock(tenant))
+
     def notify(self) -> None:
         """Wake this process's followers (relay, embedded subscribers): call it after
         committing a transaction that used ``append_in``."""
@@ -229,8 +244,8 @@ class EventStore:
         No lock: the stream's version is checked here and enforced by the unique constraint
         at the insert (module docstring). With ``ANY_VERSION`` a lost race is retried from a
         savepoint; with an expected version it is a ``ConcurrencyConflict``."""
-        if self.serialized:
-            await conn.lock(APPEND_LOCK)
+        if self.serialize_tenants:  # held already by a unit of work (advisory locks stack)
+            await self.lock_tenant(conn, tenant)
         if expected_version is not None:
             return await self._append_once(
                 conn, tenant, stream_id, expected_version, events, metadata, claim, release
@@ -412,6 +427,28 @@ async def read_all(conn: AbstractConnection, after: int, limit: int) -> list[Sto
     return await _follow(conn, _ordering(conn), after, limit)
 
 
+async def read_tenant(
+    conn: AbstractConnection, tenant: str, after: int, upto: int | None, limit: int
+) -> list[StoredEvent]:
+    """``tenant``'s events with ``after < position <= upto`` (no bound: ``None``), in position
+    order: a tenant's whole order in a store that serializes tenants (module docstring), for
+    the caller that holds the tenant's lock or knows ``upto`` committed."""
+    rows = await conn.fetch(
+        f"{_SELECT} WHERE tenant = $1 AND position > $2 AND position <= $3 "
+        "ORDER BY position LIMIT $4",
+        tenant,
+        after,
+        _WIDEST_POSITION if upto is None else upto,
+        limit,
+    )
+    return [_from_row(row) for row in rows]
+
+
+def tenant_lock(tenant: str) -> str:
+    """The name of ``tenant``'s append lock in a store that serializes tenants."""
+    return f"events:append:{tenant}"
+
+
 async def read_log(conn: AbstractConnection, after: int, limit: int) -> list[StoredEvent]:
     """Every committed event above position ``after``, in position order (``read_log``)."""
     rows = await conn.fetch(
@@ -446,13 +483,12 @@ async def _horizon_args(conn: AbstractConnection, ordering: Ordering) -> list[An
 
 
 def _ordering(conn: AbstractConnection) -> Ordering:
-    """A store's ordering as the module functions assume it (``EventStore.ordering`` for a
-    serialized store)."""
+    """A store's ordering as the module functions assume it (``EventStore.ordering``)."""
     return "position" if conn.dialect == "sqlite" else "commit"
 
 
 async def _positions(conn: AbstractConnection, count: int, ordering: Ordering) -> list[int]:
-    if ordering == "position":  # the file's write lock or APPEND_LOCK is held: max + 1 is ours
+    if ordering == "position":  # the file's write lock is held: max + 1 is ours
         last = int(await conn.fetchval("SELECT COALESCE(MAX(position), 0) FROM events"))
         return [last + n for n in range(1, count + 1)]
     rows = await conn.fetch(
@@ -593,11 +629,12 @@ def _from_row(row: Row) -> StoredEvent:
 
 __all__ = [
     "ANY_VERSION",
-    "APPEND_LOCK",
     "EventStore",
     "chain_hash",
     "head",
     "read_all",
     "read_log",
     "read_stream",
+    "read_tenant",
+    "tenant_lock",
 ]

@@ -1,12 +1,14 @@
 """Wiring of the registry service, the one place its parts are put together.
 
-The registry's store is ``serialized`` (store.py), as scoring's: its units of work (a roster
-import's chunk, a write and its read model) read their own uncommitted writes through the read
-model brought current inside their transaction, which a commit-ordered follower cannot see (it
-reads below its own running transaction). Registry writes are an office's edits and imports, a
-few a second at most; the write rate at stake (issue #12) is reporting's, which appends without
-a lock. Each write appends and brings the read model current in one transaction, so the answer
-reads its own write and nothing else waits for it.
+The registry's store serializes tenants (``EventStore(serialize_tenants=True)``, store.py), as
+scoring's: its units of work (a roster import's chunk, a write and its read model) hold their
+tenant's append lock and read their own uncommitted writes through the read model, whose
+tenant part is brought current inside their transaction (``Projector(per_tenant=True)``,
+``catch_up_tenant_in``); a commit-ordered follower could not see them (it reads below its own
+running transaction). Every registry rule is within one tenant (codes, names, parents), so one
+tenant's import does not hold up another's edits. Each write appends and brings the read model
+current in one transaction, so the answer reads its own write; it then settles, so the
+followers (relay, embedded consumers) can read it too.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from wuyi_core.clock import Clock
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
 from wuyi_core.eventstore.keyring import Keyring
-from wuyi_core.eventstore.store import APPEND_LOCK
 from wuyi_core.projection import Projector
 
 from wuyi_registry.adapters.in_transaction import ReadsIn, StoreIn
@@ -48,19 +49,22 @@ class Registry:
     ) -> None:
         """Append and bring the read model up to date in the same transaction, so the caller
         reads its own write."""
-        async with self.store.db.transaction(lock=APPEND_LOCK) as conn:
-            await self.within(conn).write(
+        async with self.store.db.transaction() as conn:
+            within = await self.within(conn, tenant)
+            await within.write(
                 principal, correlation_id, tenant, stream_id, expected_version, events, **keys
             )
-        self.store.notify()
+        await within.committed()
 
-    def within(self, conn: AbstractConnection) -> Registry:
-        """The same ports inside a transaction the caller owns, which must hold the append lock
-        (``db.transaction(lock=APPEND_LOCK)``): the handlers' reads and writes go through
-        ``conn``, so several commands commit together. The caller calls ``store.notify()``
-        once it has committed."""
+    async def within(self, conn: AbstractConnection, tenant: str) -> RegistryIn:
+        """The same ports inside a transaction the caller owns, in ``tenant``, whose append lock
+        it takes first (the transaction must not have written before): the handlers' reads and
+        writes go through ``conn``, so several commands commit together. The caller calls
+        ``committed()`` once it has committed."""
+        await self.store.lock_tenant(conn, tenant)
+        await self.projector.catch_up_tenant_in(conn, tenant)
         return RegistryIn(
-            StoreIn(self.store, conn), self.projector, ReadsIn(self.projector, conn), conn
+            StoreIn(self.store, conn), self.projector, ReadsIn(self.projector, conn), conn, tenant
         )
 
 
@@ -69,6 +73,8 @@ class RegistryIn(Registry):
     """``Registry.within``: each write brings the read model up to date in the transaction."""
 
     conn: AbstractConnection
+    tenant: str
+    transaction_id: int = 0  # set by the first append: what ``committed`` settles
 
     async def write(
         self,
@@ -80,19 +86,30 @@ class RegistryIn(Registry):
         events: list[NewEvent],
         **keys: Any,
     ) -> None:
+        if tenant != self.tenant:  # the lock held and the read model caught up are the tenant's
+            raise ValueError(f"unit of work of tenant {self.tenant!r} cannot write to {tenant!r}")
         if events:
             metadata = EventMetadata.of(principal, correlation_id)
-            await self.store.append(tenant, stream_id, expected_version, events, metadata, **keys)
-        await self.projector.catch_up_in(self.conn)
+            stored = await self.store.append(
+                tenant, stream_id, expected_version, events, metadata, **keys
+            )
+            self.transaction_id = stored[-1].transaction_id
+        await self.projector.catch_up_tenant_in(self.conn, tenant)
+
+    async def committed(self) -> None:
+        """After the caller's commit: wake the followers and wait until they can read it."""
+        self.store.notify()
+        if self.transaction_id:
+            await self.store.settle(self.transaction_id)
 
 
 async def build_registry(
     db: AbstractDatabase, clock: Clock | None = None, keyring: Keyring | None = None
 ) -> Registry:
-    store = EventStore(db, clock, keyring=keyring, serialized=True)
+    store = EventStore(db, clock, keyring=keyring, serialize_tenants=True)
     await store.migrate()
     await db.migrate(revocations.DDL)
-    projector = Projector(store, RegistryProjection())
+    projector = Projector(store, RegistryProjection(), per_tenant=True)
     await projector.migrate()
     await projector.catch_up()
     return Registry(store, projector, RegistryReads(projector))

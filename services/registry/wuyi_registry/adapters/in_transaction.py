@@ -21,11 +21,16 @@ from wuyi_registry.adapters.read_model import RegistryReads
 
 class StoreIn(EventStore):
     """``store``'s log, read and appended inside the transaction of ``conn`` (which holds the
-    append lock). Its followers are woken by ``store.notify()`` once the caller committed."""
+    tenant's append lock). Its followers are woken by ``store.notify()`` once the caller
+    committed."""
 
     def __init__(self, store: EventStore, conn: AbstractConnection) -> None:
         super().__init__(
-            store.db, store.clock, store.max_bytes, store.keyring, serialized=store.serialized
+            store.db,
+            store.clock,
+            store.max_bytes,
+            store.keyring,
+            serialize_tenants=store.serialize_tenants,
         )
         self.conn = conn
 
@@ -63,7 +68,7 @@ class StoreIn(EventStore):
 
 class ReadsIn(RegistryReads):
     """The read model's queries on ``conn``: they see the transaction's own writes once the
-    projection caught up inside it (``Projector.catch_up_in``)."""
+    projection caught up inside it (``Projector.catch_up_tenant_in``)."""
 
     def __init__(self, projector: Projector, conn: AbstractConnection) -> None:
         super().__init__(projector)

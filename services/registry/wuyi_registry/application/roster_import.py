@@ -27,7 +27,6 @@ from pydantic import ValidationError
 from wuyi_core.auth import Principal
 from wuyi_core.db.port import AbstractConnection
 from wuyi_core.errors import InvalidInput, WuyiError
-from wuyi_core.eventstore.store import APPEND_LOCK
 
 from wuyi_registry.application import commands as c
 from wuyi_registry.application.entity_handlers import register_entity_id
@@ -61,10 +60,11 @@ async def import_rows(
 ) -> list[RowResult]:
     results: list[RowResult] = []
     woken = time.monotonic()
+    within = None
     try:
         while len(results) < len(rows):
-            async with reg.store.db.transaction(lock=APPEND_LOCK) as conn:
-                within = reg.within(conn)
+            async with reg.store.db.transaction() as conn:
+                within = await reg.within(conn, who.tenant)
                 codes = _Codes(within, who.tenant)
                 ends = time.monotonic() + CHUNK_SECONDS[reg.store.db.dialect]
                 for number, row in rows[len(results) : len(results) + CHUNK]:
@@ -79,6 +79,8 @@ async def import_rows(
                 woken = time.monotonic()
     finally:  # the committed chunks reach the followers even if a later one failed
         reg.store.notify()
+    if within is not None:  # the last chunk settled: its events are the followers' to read
+        await within.committed()
     return results
 
 
@@ -106,7 +108,7 @@ async def _in_savepoint(conn: AbstractConnection, row: Awaitable[RowResult]) -> 
 
 class _Codes:
     """The codes' holders, each looked up once per chunk: inside the chunk's transaction
-    (which holds the append lock) only the import writes, and it only adds codes."""
+    (which holds the tenant's append lock) only the import writes, and it only adds codes."""
 
     def __init__(self, reg: Registry, tenant: str) -> None:
         self._reg = reg

@@ -1,5 +1,6 @@
-"""A scoring unit of work: one transaction holding the append lock, with the ``scoring``
-projection current inside it, and the reads a command or the policy decides on."""
+"""A scoring unit of work: one transaction holding its tenant's append lock, with the tenant's
+part of the ``scoring`` projection current inside it, and the reads a command or the policy
+decides on (every one within the tenant)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class Tx:
     store: EventStore
     projector: Projector
     clock: Clock
+    tenant: str  # the tenant whose lock the transaction holds ("" for reads)
+    transaction_id: int = 0  # set by the first append: what ``Scoring.transaction`` settles
 
     async def append(
         self,
@@ -42,6 +45,8 @@ class Tx:
         claim: Sequence[tuple[str, str]] = (),
         release: Sequence[str] = (),
     ) -> list[StoredEvent]:
+        if tenant != self.tenant:  # the lock held and the projection caught up are the tenant's
+            raise ValueError(f"unit of work of tenant {self.tenant!r} cannot append to {tenant!r}")
         stored = await self.store.append_in(
             self.conn,
             tenant,
@@ -52,7 +57,10 @@ class Tx:
             claim=claim,
             release=release,
         )
-        self.t = await self.projector.catch_up_in(self.conn)  # later reads see these events
+        if stored:
+            self.transaction_id = stored[-1].transaction_id
+        # Later reads see these events.
+        self.t = await self.projector.catch_up_tenant_in(self.conn, tenant)
         return stored
 
     async def record(

@@ -38,7 +38,7 @@ from wuyi_scoring.domain.rectification import check_may_apply
 async def open_application(
     scoring: Scoring, who: Principal, cid: str, cmd: c.OpenApplication
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         entity, lineage = await known_entity(tx, who.tenant, cmd.entity_id)
         await authorize(tx, who, APPLICANTS, cmd.entity_id)
         campaign = await tx.campaign(who.tenant, cmd.campaign_id)
@@ -92,7 +92,7 @@ async def open_application(
 async def self_assess(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.SelfAssess
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await acting_on(tx, who, application_id, APPLICANTS, "self_assess")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         await check_phase(tx, who.tenant, campaign, "self_assessment")
@@ -111,7 +111,7 @@ async def self_assess(
 async def submit(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Submit
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await acting_on(tx, who, application_id, APPLICANTS, "submit")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         await check_phase(tx, who.tenant, campaign, "submission")
@@ -139,7 +139,7 @@ async def submit(
 async def township_review(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.TownshipReview
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await at_stage(tx, who, application_id, "township_review")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         await check_phase(tx, who.tenant, campaign, "township_review")
@@ -158,7 +158,7 @@ async def township_review(
 async def recommend(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Recommend
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await at_stage(tx, who, application_id, "recommend")
         event = ApplicationRecommended(application_id=application_id)
         await tx.record(

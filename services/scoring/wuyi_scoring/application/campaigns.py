@@ -21,7 +21,7 @@ from wuyi_scoring.domain.rules import quota_report
 async def launch_campaign(
     scoring: Scoring, who: Principal, cid: str, cmd: c.LaunchCampaign
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         await authorize_county(tx, who, ADMINS)
         rubric, version = await tx.rubric(who.tenant, cmd.rubric_id)
         marks = {
@@ -58,7 +58,7 @@ async def launch_campaign(
 async def open_batch(
     scoring: Scoring, who: Principal, cid: str, campaign_id: str, cmd: c.OpenBatch
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         await authorize_county(tx, who, ADMINS)
         await tx.campaign(who.tenant, campaign_id)
         if await tx.conn.fetchval(

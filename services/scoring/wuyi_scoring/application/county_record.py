@@ -19,7 +19,7 @@ from wuyi_scoring.bootstrap import Scoring
 async def record_with_county(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.RecordWithCounty
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await acting_on(tx, who, application_id, COUNTY, "county_record")
         event = AwardRecordedWithCounty(application_id=application_id, record_ref=cmd.record_ref)
         await tx.record(

@@ -30,7 +30,7 @@ from wuyi_scoring.domain.rules import combine, notice_closes_on
 async def inspect(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.RecordInspection
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await at_stage(tx, who, application_id, "inspect")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         await check_phase(tx, who.tenant, campaign, "county_evaluation")
@@ -54,7 +54,7 @@ async def inspect(
 async def reject(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.Reject
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await at_stage(tx, who, application_id, "reject")
         event = ApplicationRejected(application_id=application_id, stage=app.acting_stage.key)
         await tx.record(
@@ -66,7 +66,7 @@ async def reject(
 async def open_public_notice(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.OpenPublicNotice
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await at_stage(tx, who, application_id, "open_notice")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         _check_passing(app, campaign.pass_mark)
@@ -93,7 +93,7 @@ async def rule_objection(
     objection_id: str,
     cmd: c.RuleObjection,
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await acting_on(tx, who, application_id, COUNTY, "rule")
         if objection_id not in app.pending_objections:
             raise Conflict(
@@ -118,8 +118,8 @@ async def award(
 ) -> dict[str, Any]:
     """Only after the notice window (or straight after the accepting stage where the campaign
     holds no notice), with no objection pending, a passing score, and the entity still
-    eligible with no open case under it (checked under the append lock)."""
-    async with scoring.transaction() as tx:
+    eligible with no open case under it (checked under the tenant's append lock)."""
+    async with scoring.transaction(who.tenant) as tx:
         app = await at_stage(tx, who, application_id, "award")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         today = await tx.today(who.tenant)

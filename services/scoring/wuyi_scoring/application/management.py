@@ -29,7 +29,7 @@ async def delist_entity(
     scoring: Scoring, who: Principal, cid: str, entity_id: str, cmd: c.Delist
 ) -> list[dict[str, Any]]:
     """Manual delisting by the county (spot check, fraud, complaints, rectification)."""
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         await authorize(tx, who, COUNTY, entity_id)
         held = await tx.holders(who.tenant, [entity_id], cmd.campaign_id)
         if not held:
@@ -55,7 +55,7 @@ async def spot_check(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.SpotCheck
 ) -> dict[str, Any]:
     """A county spot check; failing it (below the pass mark, or a veto) delists at once."""
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await acting_on(tx, who, application_id, COUNTY, "spot_check")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         rubric, _ = await tx.rubric(who.tenant, campaign.rubric_id)
@@ -86,7 +86,7 @@ async def spot_check(
 async def order_rectification(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.OrderRectification
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await acting_on(tx, who, application_id, ORDERERS, "order_rectification")
         campaign = await tx.campaign(who.tenant, app.campaign_id)
         today = await tx.today(who.tenant)
@@ -108,7 +108,7 @@ async def complete_rectification(
     order_id: str,
     cmd: c.CompleteRectification,
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await acting_on(tx, who, application_id, APPLICANTS, "complete_rectification")
         if order_id not in app.open_orders:
             raise NotFound(f"没有未完成的整改通知：{order_id}", f"no open order {order_id}")
@@ -131,7 +131,7 @@ async def sweep_overdue(scoring: Scoring) -> int:
         )
     delisted = 0
     for row in rows:
-        async with scoring.transaction() as tx:
+        async with scoring.transaction(row["tenant"]) as tx:
             if await tx.today(row["tenant"]) <= date.fromisoformat(row["due_on"]):
                 continue
             stream = await read_stream(

@@ -38,7 +38,7 @@ async def file_objection(
 ) -> dict[str, Any]:
     """Anyone may object during the notice window; the text and contact stay private. The same
     text again counts on the first objection instead of opening another."""
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(tenant) as tx:
         app = await tx.application(tenant, application_id)
         app.expect("object")
         assert app.notice_closes_on is not None
@@ -105,7 +105,7 @@ async def rule_objections(
 ) -> dict[str, Any]:
     """One ruling on many objections, recorded as one ruling event each; upheld rejects the
     application once. Every id named must be pending (409 naming the first that is not)."""
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await acting_on(tx, who, application_id, COUNTY, "rule")
         targets = sorted(app.pending_objections) if cmd.all_pending else cmd.objection_ids or []
         for objection_id in targets:

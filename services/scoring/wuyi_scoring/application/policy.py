@@ -52,6 +52,7 @@ class EntityNotReplicatedYet(LookupError):
 def delisting_policy(scoring: Scoring) -> Handler:
     async def handle(envelope: Envelope, conn: AbstractConnection) -> None:
         aggregate, change = envelope.type.split(".")[3:5]
+        tenant = envelope.tenant or ""
         if envelope.service != "reporting":
             return
         if aggregate == "settings":
@@ -64,9 +65,9 @@ def delisting_policy(scoring: Scoring) -> Handler:
             await inbox.keep(conn, envelope, envelope.data["entity_id"])
             await inbox.lift_case(conn, envelope)
         elif (aggregate, change) == ("case", "reported"):
-            await _case_reported(await scoring.within(conn), envelope)
+            await _case_reported(await scoring.within(conn, tenant), envelope)
         elif (aggregate, change) == ("complaint", "verified"):
-            await _complaint_verified(await scoring.within(conn), envelope)
+            await _complaint_verified(await scoring.within(conn, tenant), envelope)
 
     return handle
 

@@ -20,7 +20,7 @@ from wuyi_scoring.bootstrap import Scoring
 async def record_rectification(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.RecordRectification
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await acting_on(tx, who, application_id, APPLICANTS, "record_rectification")
         event = ApplicationRectified(application_id=application_id, evidence=cmd.evidence)
         metadata = EventMetadata.of(who, cid)

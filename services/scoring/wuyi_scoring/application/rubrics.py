@@ -23,7 +23,7 @@ from wuyi_scoring.domain.seed_rubrics import BUILT_IN
 async def publish_rubric(
     scoring: Scoring, who: Principal, cid: str, body: RubricBody
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         await authorize_county(tx, who, ADMINS)
         version = await tx.conn.fetchval(
             f"SELECT COALESCE(MAX(version), 0) FROM {tx.t['rubrics']}"

@@ -20,7 +20,7 @@ from wuyi_scoring.bootstrap import Scoring
 async def send_back(
     scoring: Scoring, who: Principal, cid: str, application_id: str, cmd: c.SendBack
 ) -> dict[str, Any]:
-    async with scoring.transaction() as tx:
+    async with scoring.transaction(who.tenant) as tx:
         app = await at_stage(tx, who, application_id, "send_back")
         stage = app.acting_stage.key
         event = ApplicationSentBack(application_id=application_id, stage=stage)
