@@ -1,5 +1,8 @@
 """CLI commands that act on a deployment: import, rebuild, audit verify and key rotation, demo
-seeding."""
+seeding.
+
+Kafka's client is imported by the command that uses it: ``wuyi up`` imports this module, and
+its ready time is one of issue #12's figures."""
 
 from __future__ import annotations
 
@@ -12,8 +15,6 @@ from rich.progress import Progress
 from rich.table import Table
 from wuyi_core.audit import VerifyReport, verify_chains
 from wuyi_core.auth import Principal, Role
-from wuyi_core.bus.kafka import KafkaBus
-from wuyi_core.bus.topic_history import topic_history
 from wuyi_core.errors import InvalidInput, WuyiError
 from wuyi_core.eventstore.keyring import rotate_file
 from wuyi_core.eventstore.records import StoredEvent, new_id
@@ -124,6 +125,9 @@ def _topic_source(
             "this projection holds private data; rebuild it from the log",
             "source",
         )
+    from wuyi_core.bus.kafka import KafkaBus
+    from wuyi_core.bus.topic_history import topic_history
+
     return topic_history(KafkaBus.from_settings(settings), service)
 
 

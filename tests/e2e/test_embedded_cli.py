@@ -9,6 +9,7 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -192,6 +193,16 @@ async def test_ctrl_c_stops_up_with_every_database_closed(seeded, tmp_path):
         finally:
             server.process.kill()  # a hung one
         assert server.process.returncode == 0 and "已停止 / stopped" in printed
+
+
+def test_up_loads_no_document_or_kafka_library_before_one_is_used():
+    """``wuyi up``'s modules leave fpdf2, openpyxl, NumPy, python-docx and aiokafka to the first
+    export, roster upload or topic rebuild: together they were about 40 % of its imports, and
+    its ready time is one of issue #12's figures."""
+    heavy = ["fpdf", "openpyxl", "numpy", "docx", "aiokafka"]
+    probe = f"import sys, wuyi.launch, wuyi.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "[]", loaded.stdout + loaded.stderr
 
 
 async def test_a_seeded_demo_is_not_seeded_twice(tmp_path):

@@ -6,6 +6,9 @@ A roster is bounded before it is read whole: at most ``MAX_ROWS`` rows and ``MAX
 columns, counting what an XLSX sheet *declares* (its dimension) and not only the cells it holds,
 and at most ``MAX_UNPACKED`` bytes once unzipped, so a small crafted file cannot make the server
 build a sheet of a million rows.
+
+openpyxl (and the NumPy it pulls in) is imported by the first XLSX read, not with the registry:
+it was a fifth of ``wuyi up``'s imports, and ready time is one of issue #12's figures.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import csv
 import io
 import zipfile
 
-from openpyxl import load_workbook
 from wuyi_core.errors import InvalidInput
 
 HEADERS = {
@@ -104,6 +106,8 @@ def _csv(content: bytes) -> list[list[str]]:
 
 
 def _xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
     _unpacked_within_bounds(content)
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active

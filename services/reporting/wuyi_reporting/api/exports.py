@@ -1,5 +1,9 @@
 """Downloads a county office files: completeness by township and day (XLSX), and the weekly
-通报 (PDF with its charts)."""
+通报 (PDF with its charts).
+
+The document libraries (fpdf2, openpyxl and the NumPy it pulls in) are imported by the first
+export, not when the service starts: they are about a third of ``wuyi up``'s imports, and
+ready time is one of issue #12's figures."""
 
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ from wuyi_core.http import CurrentPrincipal
 from wuyi_core.limits import PlausibleDate
 
 from wuyi_reporting.api.deps import ReportingDep
-from wuyi_reporting.application import exports
 
 router = APIRouter(tags=["exports"])
 
@@ -27,6 +30,8 @@ async def completeness_xlsx(
 ) -> Response:
     """Completeness and timeliness of every township at or under ``entity_id``, day by day
     (the 7 days to ``to``, yesterday by default), with a total row per township."""
+    from wuyi_reporting.application import exports
+
     content = await exports.completeness_xlsx(rep, who, entity_id, first, last)
     return download(content, XLSX, f"完整率及时率-{entity_id}.xlsx")
 
@@ -39,6 +44,8 @@ async def weekly_bulletin_pdf(
     last: Annotated[PlausibleDate | None, Query(alias="to")] = None,
 ) -> Response:
     """The weekly 通报 of the 7 days to ``to`` (yesterday by default), with its charts."""
+    from wuyi_reporting.application import exports
+
     name, townships, first, until = await exports.weekly_bulletin(rep, who, entity_id, last)
     # drawing the charts and subsetting the font take CPU: off the event loop
     content = await asyncio.to_thread(exports.bulletin_pdf, name, townships, first, until)

@@ -1,5 +1,9 @@
 """Downloads a county office files and posts (XLSX, DOCX, PDF), and an entity's public
-history (no sign-in)."""
+history (no sign-in).
+
+The document libraries (python-docx, fpdf2, openpyxl and the NumPy it pulls in) are imported by
+the first export, not when the service starts: they are about a third of ``wuyi up``'s imports,
+and ready time is one of issue #12's figures."""
 
 from __future__ import annotations
 
@@ -11,8 +15,6 @@ from wuyi_core.documents.responses import DOCX, PDF, XLSX, download
 from wuyi_core.http import CurrentPrincipal
 
 from wuyi_scoring.api.deps import ScoringDep
-from wuyi_scoring.application import exports
-from wuyi_scoring.application.notice_document import notice_docx, notice_pdf
 from wuyi_scoring.application.public_history import public_history
 
 router = APIRouter(tags=["exports"])
@@ -24,6 +26,8 @@ async def honor_list_xlsx(
     scoring: ScoringDep, who: CurrentPrincipal, campaign_id: str | None = None
 ) -> Response:
     """无疫名单 as a workbook: one row per current holder."""
+    from wuyi_scoring.application import exports
+
     content = await exports.honor_list_xlsx(scoring, who, campaign_id)
     return download(content, XLSX, f"无疫名单-{campaign_id or who.tenant}.xlsx")
 
@@ -33,6 +37,8 @@ async def delistings_xlsx(
     scoring: ScoringDep, who: CurrentPrincipal, campaign_id: str | None = None
 ) -> Response:
     """摘牌名单 as a workbook: who lost a title, when and why."""
+    from wuyi_scoring.application import exports
+
     content = await exports.delistings_xlsx(scoring, who, campaign_id)
     return download(content, XLSX, f"摘牌名单-{campaign_id or who.tenant}.xlsx")
 
@@ -46,6 +52,9 @@ async def public_notice_docx(
     contact: Contact = None,
 ) -> Response:
     """The campaign's 公示 notice as a Word document, to edit and stamp."""
+    from wuyi_scoring.application import exports
+    from wuyi_scoring.application.notice_document import notice_docx
+
     notice = await exports.notice(scoring, who, campaign_id, contact, _public_url(request))
     return download(await asyncio.to_thread(notice_docx, notice), DOCX, f"公示-{campaign_id}.docx")
 
@@ -59,6 +68,9 @@ async def public_notice_pdf(
     contact: Contact = None,
 ) -> Response:
     """The campaign's 公示 notice as a PDF fit to post (Chinese font embedded)."""
+    from wuyi_scoring.application import exports
+    from wuyi_scoring.application.notice_document import notice_pdf
+
     notice = await exports.notice(scoring, who, campaign_id, contact, _public_url(request))
     # laying out and subsetting the font takes CPU: off the event loop
     return download(await asyncio.to_thread(notice_pdf, notice), PDF, f"公示-{campaign_id}.pdf")
