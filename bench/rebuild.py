@@ -217,7 +217,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     projector = owner.projectors[name]
                     say(f"[rebuild] {name} from the {service} topic")
                     began = time.perf_counter()
-                    applied = await projector.rebuild(source=topic_history(bus, service))
+                    applied = await projector.rebuild(
+                        source=topic_history(bus, service, types=projector.projection.types)
+                    )
                     s = time.perf_counter() - began
                     table = {"honor-list": "holders", "delistings": "delistings"}.get(
                         name, "states"

@@ -440,7 +440,9 @@ async def measure_rebuild(stack: Stack, args: argparse.Namespace) -> dict[str, A
     kafka_s, applied = await timed(
         "honor-list rebuild from topic",
         args.repeats,
-        lambda: projector.rebuild(source=topic_history(bus, "scoring")),
+        lambda: projector.rebuild(
+            source=topic_history(bus, "scoring", types=projector.projection.types)
+        ),
     )
     after_topic = await honor_rows(stack)
     log_s, applied_log = await timed("honor-list rebuild from log", args.repeats, projector.rebuild)

@@ -128,7 +128,9 @@ def _topic_source(
     from wuyi_core.bus.kafka import KafkaBus
     from wuyi_core.bus.topic_history import topic_history
 
-    return topic_history(KafkaBus.from_settings(settings), service)
+    return topic_history(
+        KafkaBus.from_settings(settings), service, types=projector.projection.types
+    )
 
 
 async def verify_audit(data: Path | None, console: Console) -> int:

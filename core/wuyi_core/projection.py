@@ -90,6 +90,10 @@ class Projection(ABC):
     name: str
     ddl: Mapping[str, Sequence[str]]
     uses_private: bool = False  # True: needs the log itself; the public topic cannot rebuild it
+    # The event types ``apply`` acts on, when it ignores every other (None: it reads every type):
+    # the others are not applied, and a rebuild from the topic leaves them undecoded
+    # (``topic_history(types=)``).
+    types: frozenset[str] | None = None
 
     @abstractmethod
     async def apply(self, conn: AbstractConnection, event: StoredEvent, t: Tables) -> None: ...
@@ -338,8 +342,10 @@ class Projector:
     async def _apply_all(
         self, conn: AbstractConnection, events: Sequence[StoredEvent], t: Tables
     ) -> None:
+        types = self.projection.types
         for event in events:
-            await self.projection.apply(conn, event, t)
+            if types is None or event.type in types:
+                await self.projection.apply(conn, event, t)
 
     def _names(self, generation: int) -> dict[str, str]:
         return {table: f"{table}_g{generation}" for table in self.projection.ddl}

@@ -7,7 +7,7 @@ import asyncio
 
 from aiokafka import AIOKafkaConsumer
 from wuyi_contracts.envelope import Envelope
-from wuyi_contracts.registry import EntityRenamed
+from wuyi_contracts.registry import EntityRegistered, EntityRenamed
 from wuyi_core.bus.kafka import KafkaBus
 from wuyi_core.bus.topic_history import topic_history
 from wuyi_core.eventstore import EventMetadata, EventStore, NewEvent
@@ -138,3 +138,30 @@ async def test_topic_history_merges_partitions_in_log_order_and_drops_repeats(db
     history = [e for b in batches for e in b]
     assert [e.position for e in history] == [e.position for e in events]
     assert [e.event_id for e in history] == [e.event_id for e in events]
+
+
+async def test_topic_history_leaves_the_types_not_read_undecoded_in_their_place(db, topic_prefix):
+    """A reader of a few types (eligibility reads cases, not the reports that fill reporting's
+    topic) gets those decoded and every other event bare, in its place: position, tenant,
+    stream and type, no data, so a rebuild keeps its order and its progress."""
+    store = EventStore(db)
+    await store.migrate()
+    bus = KafkaBus(kafka_bootstrap(), ["registry"], prefix=topic_prefix, partitions=2)
+    for n in range(3):
+        registered = EntityRegistered(entity_id=f"v{n}", name="村", kind="village", parent_id=None)
+        await store.append("t1", f"v{n}", 0, [NewEvent(registered)], META)
+        await writer(store, n)
+    events = await store.read_all(0, 1000)
+    publisher = bus.publisher()
+    await publisher.start()
+    try:
+        await publisher.publish([e.envelope(n) for n, e in enumerate(events, start=1)])
+    finally:
+        await publisher.stop()
+    read = {EntityRegistered.event_type()}
+    history = [e async for b in topic_history(bus, "registry", types=read) for e in b]
+    assert [(e.position, e.tenant, e.stream_id, e.type) for e in history] == [
+        (e.position, e.tenant, e.stream_id, e.type) for e in events
+    ]
+    assert [e.data for e in history] == [e.data if e.type in read else {} for e in events]
+    assert sum(e.type in read for e in history) == 3

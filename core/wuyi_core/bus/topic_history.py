@@ -4,14 +4,18 @@ from the public copy of a log (``wuyi projections rebuild NAME --source topic``)
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
+from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from wuyi_contracts.envelope import Envelope
 
 from wuyi_core.bus.kafka import KafkaBus
-from wuyi_core.eventstore.records import StoredEvent
+from wuyi_core.eventstore.records import EventMetadata, StoredEvent
+
+# A head of a partition: the event's ``sequence`` (merge order) and the event.
+Head = tuple[str, StoredEvent]
 
 
 async def topic_partitions(bus: KafkaBus, service: str) -> list[TopicPartition]:
@@ -27,7 +31,7 @@ async def topic_partitions(bus: KafkaBus, service: str) -> list[TopicPartition]:
 
 
 async def topic_history(
-    bus: KafkaBus, service: str, batch: int = 500
+    bus: KafkaBus, service: str, batch: int = 500, types: Collection[str] | None = None
 ) -> AsyncIterator[list[StoredEvent]]:
     """Every event on a service's topic up to now, in log order, each once: a projection source.
 
@@ -35,7 +39,12 @@ async def topic_history(
     that a batch published again after a failure repeats itself. The partitions are merged by
     ``sequence`` as they stream in, holding one fetch per partition rather than the topic: the
     smallest head is taken only while every unfinished partition has one, so anything at or
-    below the last taken sequence is such a repeat, and is dropped."""
+    below the last taken sequence is such a repeat, and is dropped.
+
+    ``types``: the event types the caller reads (``Projection.types``). The others are not
+    decoded: they come as bare events (position, tenant, stream, type, no data) that keep the
+    order and the progress of a rebuild, and the projector passes over. Reports are most of
+    reporting's topic and eligibility reads none of them."""
     partitions = await topic_partitions(bus, service)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bus.bootstrap, enable_auto_commit=False, fetch_max_wait_ms=50
@@ -50,19 +59,19 @@ async def topic_history(
         for tp, offset in begins.items():
             consumer.seek(tp, offset)
         unread = {tp for tp in partitions if ends[tp] > begins[tp]}  # empty ones are done
-        heads: dict[TopicPartition, deque[Envelope]] = {tp: deque() for tp in partitions}
+        heads: dict[TopicPartition, deque[Head]] = {tp: deque() for tp in partitions}
         last, out = "", []
         while unread or any(heads.values()):
             starving = [tp for tp in unread if not heads[tp]]
             if starving:
-                await _fetch(consumer, starving, ends, heads, unread)
+                await _fetch(consumer, starving, ends, heads, unread, types)
                 continue
-            tp = min((tp for tp in partitions if heads[tp]), key=lambda t: _seq(heads[t][0]))
-            envelope = heads[tp].popleft()
-            if _seq(envelope) <= last:
+            tp = min((tp for tp in partitions if heads[tp]), key=lambda t: heads[t][0][0])
+            sequence, event = heads[tp].popleft()
+            if sequence <= last:
                 continue  # a repeat of an event already taken
-            last = _seq(envelope)
-            out.append(StoredEvent.from_envelope(envelope))
+            last = sequence
+            out.append(event)
             if len(out) == batch:
                 yield out
                 out = []
@@ -72,23 +81,45 @@ async def topic_history(
         await consumer.stop()
 
 
-def _seq(envelope: Envelope) -> str:
-    return envelope.sequence or ""
-
-
 async def _fetch(
     consumer: AIOKafkaConsumer,
     partitions: list[TopicPartition],
     ends: dict[TopicPartition, int],
-    heads: dict[TopicPartition, deque[Envelope]],
+    heads: dict[TopicPartition, deque[Head]],
     unread: set[TopicPartition],
+    types: Collection[str] | None,
 ) -> None:
     for tp, messages in (await consumer.getmany(*partitions, timeout_ms=1000)).items():
         for message in messages:
             if message.offset < ends[tp]:
-                heads[tp].append(
-                    Envelope.from_kafka(list(message.headers or []), message.value or b"")
-                )
+                heads[tp].append(_head(list(message.headers or []), message.value or b"", types))
     for tp in partitions:
         if await consumer.position(tp) >= ends[tp]:
             unread.discard(tp)
+
+
+def _head(headers: list[tuple[str, bytes]], value: bytes, types: Collection[str] | None) -> Head:
+    attributes = {k[3:]: v.decode() for k, v in headers if k.startswith("ce_")}
+    sequence = attributes.get("sequence", "")
+    if types is None or attributes["type"] in types:
+        return sequence, StoredEvent.from_envelope(Envelope.from_kafka(headers, value))
+    return sequence, _bare(attributes)
+
+
+def _bare(attributes: dict[str, str]) -> StoredEvent:
+    """An event the caller does not read, from its headers alone: where it stands, no data."""
+    position = attributes.get("position") or attributes["sequence"]  # as ``from_envelope``
+    return StoredEvent(
+        int(position),
+        attributes["tenant"],
+        attributes.get("subject", ""),
+        int(attributes.get("streamversion") or 0),
+        attributes["id"],
+        attributes["type"],
+        {},
+        None,
+        EventMetadata(actor="", role="", correlation_id=""),
+        datetime.fromisoformat(attributes["time"]),
+        "",
+        "",
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from wuyi_contracts.reporting import CaseLifted, CaseReported, EligibilityGained, EligibilityLost
 from wuyi_core.db.port import AbstractConnection
 from wuyi_core.eventstore import StoredEvent
 from wuyi_core.projection import Projection, Tables
@@ -72,6 +73,9 @@ class CompletenessProjection(Projection):
 
 class EligibilityProjection(Projection):
     name = "eligibility"
+    types = frozenset(
+        e.event_type() for e in (CaseReported, CaseLifted, EligibilityGained, EligibilityLost)
+    )
     ddl = {
         "cases": [
             """CREATE TABLE IF NOT EXISTS {t} (

@@ -174,9 +174,11 @@ async def rebuilt_lists_equal_live(stack, campaign_id: str, honor: dict, delisti
             await relay.drain()
         sources.append("topic")
     for source in sources:
-        for name in ("honor-list", "delistings"):
-            history = topic_history(stack.bus, "scoring") if source else None
-            await stack.scoring.projectors[name].rebuild(source=history)
+        for name in ("honor-list", "delistings"):  # each reads a few types (Projection.types)
+            projector = stack.scoring.projectors[name]
+            types = projector.projection.types
+            history = topic_history(stack.bus, "scoring", types=types) if source else None
+            await projector.rebuild(source=history)
         again = await stack.http.get(f"/scoring/v1/honor-list?campaign_id={campaign_id}")
         assert again.json() == honor
         listed = await stack.http.get(f"/scoring/v1/delistings?campaign_id={campaign_id}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from wuyi_contracts.scoring import TitleAwarded, TitleDelisted
 from wuyi_core.db.port import AbstractConnection
 from wuyi_core.eventstore import StoredEvent
 from wuyi_core.projection import Projection, Tables
@@ -182,6 +183,7 @@ class HonorListProjection(Projection):
     """无疫名单: current holders of each campaign's title."""
 
     name = "honor-list"
+    types = frozenset({TitleAwarded.event_type(), TitleDelisted.event_type()})
     ddl = {
         "holders": [
             """CREATE TABLE IF NOT EXISTS {t} (
@@ -195,7 +197,7 @@ class HonorListProjection(Projection):
 
     async def apply(self, conn: AbstractConnection, event: StoredEvent, t: Tables) -> None:
         d = event.data
-        if event.type == "cn.wuyi.scoring.application.awarded.v1":
+        if event.type == TitleAwarded.event_type():
             await conn.execute(
                 f"INSERT INTO {t['holders']} (application_id, tenant, campaign_id, batch_id,"
                 " entity_id, entity_name, award_title, score, rubric_id, rubric_version,"
@@ -212,7 +214,7 @@ class HonorListProjection(Projection):
                 d["rubric_version"],
                 d["awarded_on"],
             )
-        elif event.type == "cn.wuyi.scoring.application.delisted.v1":
+        elif event.type == TitleDelisted.event_type():
             await conn.execute(
                 f"DELETE FROM {t['holders']} WHERE application_id = $1", d["application_id"]
             )
@@ -222,6 +224,7 @@ class DelistingsProjection(Projection):
     """摘牌名单: every title removed, with reason and cause."""
 
     name = "delistings"
+    types = frozenset({TitleDelisted.event_type()})
     ddl = {
         "delistings": [
             """CREATE TABLE IF NOT EXISTS {t} (
@@ -235,7 +238,7 @@ class DelistingsProjection(Projection):
     }
 
     async def apply(self, conn: AbstractConnection, event: StoredEvent, t: Tables) -> None:
-        if event.type != "cn.wuyi.scoring.application.delisted.v1":
+        if event.type != TitleDelisted.event_type():
             return
         d = event.data
         await conn.execute(
