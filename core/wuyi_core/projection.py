@@ -91,8 +91,8 @@ class Projection(ABC):
     ddl: Mapping[str, Sequence[str]]
     uses_private: bool = False  # True: needs the log itself; the public topic cannot rebuild it
     # The event types ``apply`` acts on, when it ignores every other (None: it reads every type):
-    # the others are not applied, and a rebuild from the topic leaves them undecoded
-    # (``topic_history(types=)``).
+    # the others are not applied, a reader does not wait for them (``catch_up_if_behind``), and
+    # a rebuild from the topic leaves them undecoded (``topic_history(types=)``).
     types: frozenset[str] | None = None
 
     @abstractmethod
@@ -155,10 +155,15 @@ class Projector:
 
     async def catch_up_if_behind(self) -> int:
         """``catch_up``, after one lock-free query that finds most calls with nothing to do
-        (a reader's freshness check: readers do not queue on the projection's lock then)."""
+        (a reader's freshness check: readers do not queue on the projection's lock then). A
+        projection that reads a few types (``types``) is behind only when one of those came:
+        a settings read is not held up by the reports appended since its checkpoint (the
+        follower loop moves the checkpoint past them)."""
         async with self.store.db.read() as conn:
             state = await self._state(conn)
-            behind = state is None or bool(await self.store.follow_in(conn, state[1], 1))
+            behind = state is None or await self.store.any_after(
+                conn, state[1], self.projection.types
+            )
         return await self.catch_up() if behind else 0
 
     async def catch_up_tenant_in(self, conn: AbstractConnection, tenant: str) -> dict[str, str]:

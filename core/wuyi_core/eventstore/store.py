@@ -76,7 +76,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -343,6 +343,21 @@ class EventStore:
         """``read_all`` inside the caller's connection."""
         return await _follow(conn, self.ordering, after, limit)
 
+    async def any_after(
+        self, conn: AbstractConnection, after: int, types: Collection[str] | None = None
+    ) -> bool:
+        """Whether a follower at ``after`` has an event to read now, of ``types`` if given (a
+        reader's freshness check: one query, no lock)."""
+        if types is None:
+            return bool(await _follow(conn, self.ordering, after, 1))
+        if not types:
+            return False
+        kinds = sorted(types)
+        horizon = await _horizon_args(conn, self.ordering)
+        return bool(
+            await conn.fetchval(_any_of(self.ordering, len(kinds)), after, *kinds, *horizon)
+        )
+
     async def read_log(self, after: int = 0, limit: int = 1000) -> list[StoredEvent]:
         """Every committed event above position ``after``, in position order (audit, tools):
         not a follow API, a later commit may still fill a position below the last one read."""
@@ -539,6 +554,19 @@ _FOLLOW: dict[Ordering, str] = {
     "commit": f"{_SELECT} WHERE (transaction_id, position) > {_CURSOR} "
     f"AND transaction_id < {_horizon('$3')} ORDER BY transaction_id, position LIMIT $2",
 }
+
+
+def _any_of(ordering: Ordering, count: int) -> str:
+    """``any_after``'s query for ``count`` types ($2 on): the follow's order and horizon."""
+    types = ", ".join(f"${n}" for n in range(2, count + 2))
+    if ordering == "position":
+        return f"SELECT 1 FROM events WHERE position > $1 AND type IN ({types}) LIMIT 1"
+    return (
+        f"SELECT 1 FROM events WHERE (transaction_id, position) > {_CURSOR} "
+        f"AND transaction_id < {_horizon(f'${count + 2}')} AND type IN ({types}) LIMIT 1"
+    )
+
+
 _HEAD_OF: dict[Ordering, str] = {
     "position": "SELECT tenant, stream_version, hash, 0 AS transaction_id, 0 AS me FROM events "
     "WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from wuyi_contracts import reporting
 from wuyi_contracts.reporting import CaseLifted, CaseReported, EligibilityGained, EligibilityLost
 from wuyi_core.db.port import AbstractConnection
 from wuyi_core.eventstore import StoredEvent
@@ -131,6 +132,9 @@ class EligibilityProjection(Projection):
 class ReportingProjection(Projection):
     uses_private = True  # contacts / complaint texts live only in the log
     name = "reporting"
+    types = frozenset(
+        e.event_type() for e in reporting.EVENTS if e.aggregate in ("settings", "complaint")
+    )
     ddl = {
         "settings": [
             """CREATE TABLE IF NOT EXISTS {t} (
