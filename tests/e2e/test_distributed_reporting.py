@@ -31,6 +31,12 @@ async def services(fresh_database, topic_prefix):  # noqa: F811
 async def test_a_grid_registered_in_registry_takes_reports_in_reporting(services, topic_prefix):
     registry, reporting = services
     headers = registry.token()
+    # late deadlines: a grid registered today is expected today at any hour (after 18:00 in
+    # Shanghai a level-2 grid registered now would be expected from tomorrow, and today's
+    # completeness would count nothing)
+    late = {"level3_deadline": "23:58", "level2_deadline": "23:59"}
+    async with httpx.AsyncClient(base_url=reporting.base, headers=headers) as http:
+        (await http.put("/reporting/v1/settings", json=late)).raise_for_status()
     async with httpx.AsyncClient(base_url=registry.base, headers=headers) as http:
         county = (
             await http.post("/registry/v1/entities", json={"name": "县", "kind": "county"})
@@ -80,7 +86,8 @@ async def test_a_grid_registered_in_registry_takes_reports_in_reporting(services
         view = (await http.get(f"/reporting/v1/eligibility/{village['id']}")).json()
     assert view["eligible"] is False  # a brand-new village has no cycle of reports yet
 
-    messages = await consume(f"{topic_prefix}wuyi.reporting.events", 2)
+    # the settings change, the report and the eligibility it costs
+    messages = await consume(f"{topic_prefix}wuyi.reporting.events", 3)
     types = [
         from_binary_event(
             KafkaMessage(headers=dict(m.headers), key=m.key, value=m.value)
