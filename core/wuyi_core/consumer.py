@@ -43,6 +43,24 @@ Handler = Callable[[Envelope, AbstractConnection], Awaitable[None]]
 T = TypeVar("T")
 
 
+async def _unless_stopped(
+    subscription: AbstractSubscription, poll: float, stop: asyncio.Event
+) -> list[Delivery]:
+    """The next batch, or nothing as soon as ``stop`` is set: an idle consumer stops at once
+    instead of at the end of its poll. A fetch cut short consumed nothing that counts, since
+    positions move only with committed effects."""
+    fetching = asyncio.ensure_future(subscription.next_batch(poll))
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait((fetching, stopping), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        if not fetching.done():
+            fetching.cancel()
+            await asyncio.wait((fetching,))
+    return [] if fetching.cancelled() else fetching.result()
+
+
 class ConsumerRunner:
     def __init__(
         self,
@@ -86,7 +104,7 @@ class ConsumerRunner:
             await subscription.start()
             health.clear(component)
             while not stop.is_set():
-                await self.process_batch(await subscription.next_batch(poll))
+                await self.process_batch(await _unless_stopped(subscription, poll, stop))
                 await self._measure(subscription)
         except Exception as err:
             health.report(component, f"subscription failed: {type(err).__name__}: {err}")

@@ -14,8 +14,19 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.e2e.test_dashboard_browser import PHONE, Site, browser, phone, shot, sign_in, site  # noqa: F401
+from tests.e2e.test_dashboard_browser import (  # noqa: F401
+    MODULE_LOOP,
+    PHONE,
+    Site,
+    browser,
+    phone,
+    shot,
+    sign_in,
+    site,
+)
 from tests.e2e.test_embedded_cli import seeded  # noqa: F401
+
+pytestmark = MODULE_LOOP
 
 RUBRIC = "seed-003-compound-v1"
 TITLE = "申报页测试活动"

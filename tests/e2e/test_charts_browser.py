@@ -12,9 +12,11 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+import pytest_asyncio
 from playwright.async_api import Locator, Page, expect
 
 from tests.e2e.test_dashboard_browser import (  # noqa: F401  (fixtures)
+    MODULE_LOOP,
     PHONE,
     Site,
     browser,
@@ -23,6 +25,8 @@ from tests.e2e.test_dashboard_browser import (  # noqa: F401  (fixtures)
     sign_in,
     site,
 )
+
+pytestmark = MODULE_LOOP
 
 WIDE = {"width": 1440, "height": 900}
 GRIDS = 5000
@@ -48,7 +52,7 @@ def big_township(site: Site) -> Iterator[threading.Thread]:  # noqa: F811
     thread.join(timeout=900)
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def page(browser) -> AsyncIterator[Page]:  # noqa: F811
     context = await browser.new_context(locale="zh-CN", viewport=WIDE)
     page = await context.new_page()

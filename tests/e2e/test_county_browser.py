@@ -21,8 +21,10 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.e2e.test_dashboard_browser import PHONE, browser, phone, shot  # noqa: F401
+from tests.e2e.test_dashboard_browser import MODULE_LOOP, PHONE, browser, phone, shot  # noqa: F401
 from tests.e2e.test_embedded_cli import Server, run, seeded  # noqa: F401
+
+pytestmark = MODULE_LOOP
 
 RUBRIC = "seed-003-compound-v1"
 WIDE = {"width": 1440, "height": 900}

@@ -9,16 +9,23 @@ import asyncio
 import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.e2e.test_embedded_cli import Server, run, seeded  # noqa: F401
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# The tests of a browser module run in the module's event loop, so that one Chromium serves the
+# whole module (``browser``); each test still gets a fresh context (its own cookies, storage and
+# pages). Every browser module sets ``pytestmark = MODULE_LOOP``.
+MODULE_LOOP = pytest.mark.asyncio(loop_scope="module")
+pytestmark = MODULE_LOOP
 PHONE = {"width": 360, "height": 740}
 
 
@@ -187,20 +194,28 @@ def site(seeded, tmp_path_factory) -> Iterator[Site]:  # noqa: F811
         server.stop()
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    """Debian's Chromium, driven by Playwright."""
+    executable = shutil.which("chromium")
+    if executable is None:
         pytest.fail("Chromium is missing: scripts/dev-services up installs Debian's chromium")
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-dev-shm-usage"]
+            executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"]
         )
         yield launched
         await launched.close()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """One Chromium for the module (starting one took about a second of every test)."""
+    async with chromium() as launched:
+        yield launched
+
+
+@pytest_asyncio.fixture(loop_scope="module")
 async def phone(browser) -> AsyncIterator[Page]:
     context = await browser.new_context(locale="zh-CN", viewport=PHONE)
     page = await context.new_page()

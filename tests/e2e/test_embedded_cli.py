@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -84,13 +85,30 @@ def seeded(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture
-async def demo(seeded, tmp_path):
-    data = tmp_path / "data"
+@pytest.fixture(scope="module")
+def demo(seeded, tmp_path_factory) -> Iterator[tuple[Path, Server]]:  # noqa: F811
+    """One ``wuyi up`` on a copy of the demo for the tests that only read it (or try a second
+    ``up`` on its folder, which changes nothing); a test that writes starts its own."""
+    data = tmp_path_factory.mktemp("demo") / "data"
     shutil.copytree(seeded, data)
-    server = await Server(data).ready()
+    server = asyncio.run(Server(data).ready())
     yield data, server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    """The tiny demo, generated once for the module; every user copies it first."""
+    data = tmp_path_factory.mktemp("tiny") / "data"
+    tiny_demo(data)
+    return data
+
+
+@pytest.fixture
+def tiny_copy(tiny, tmp_path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(tiny, data)
+    return data
 
 
 def token(data: Path, role: str = "county_admin") -> dict[str, str]:
@@ -205,9 +223,8 @@ def test_up_loads_no_document_or_kafka_library_before_one_is_used():
     assert loaded.stdout.strip() == "[]", loaded.stdout + loaded.stderr
 
 
-async def test_a_seeded_demo_is_not_seeded_twice(tmp_path):
-    tiny_demo(tmp_path)
-    again = tiny_demo(tmp_path)
+async def test_a_seeded_demo_is_not_seeded_twice(tiny_copy):
+    again = tiny_demo(tiny_copy)
     assert "'accepted': 0" in again.stderr
 
 
@@ -234,32 +251,32 @@ def test_import_roster_from_the_command_line_reports_rows(tmp_path):
     assert "accepted 0" in again.stderr and "skipped 2" in again.stderr
 
 
-def test_projection_rebuild_names_known_projections(tmp_path):
-    tiny_demo(tmp_path)
+def test_projection_rebuild_names_known_projections(tiny_copy):
+    data = tiny_copy
     for name in ("registry", "honor-list", "delistings"):
-        rebuilt = run("projections", "rebuild", "--data", str(tmp_path), name)
+        rebuilt = run("projections", "rebuild", "--data", str(data), name)
         assert "rebuilt from the log and swapped in" in rebuilt.stderr
-    unknown = run("projections", "rebuild", "--data", str(tmp_path), "nope", check=False)
+    unknown = run("projections", "rebuild", "--data", str(data), "nope", check=False)
     assert unknown.returncode == 2 and "registry" in unknown.stderr
 
 
-def test_audit_verify_passes_then_names_an_altered_event_and_a_deleted_tail(tmp_path):
+def test_audit_verify_passes_then_names_an_altered_event_and_a_deleted_tail(tiny_copy):
     """Issue #9: a deleted tail event leaves every stream's chain valid; the signed checkpoint
     in the data folder (beside the database, not in it) still names it, after a key rotation."""
-    tiny_demo(tmp_path)
-    assert (tmp_path / "audit-keys").stat().st_mode & 0o777 == 0o600
-    assert "k2" in run("audit", "rotate-key", "--data", str(tmp_path)).stderr
-    assert "intact" in run("audit", "verify", "--data", str(tmp_path)).stderr
-    with sqlite3.connect(tmp_path / "registry.db") as conn:
+    data = tiny_copy
+    assert (data / "audit-keys").stat().st_mode & 0o777 == 0o600
+    assert "k2" in run("audit", "rotate-key", "--data", str(data)).stderr
+    assert "intact" in run("audit", "verify", "--data", str(data)).stderr
+    with sqlite3.connect(data / "registry.db") as conn:
         conn.execute("DROP TRIGGER events_no_update")
         conn.execute(
             "UPDATE events SET data = replace(data, '示范县', '篡改县') WHERE position = 1"
         )
-    with sqlite3.connect(tmp_path / "reporting.db") as conn:
+    with sqlite3.connect(data / "reporting.db") as conn:
         conn.execute("DROP TRIGGER events_no_delete")
         [(last,)] = conn.execute("SELECT MAX(position) FROM events").fetchall()
         conn.execute("DELETE FROM events WHERE position = ?", (last,))
-    failed = run("audit", "verify", "--data", str(tmp_path), check=False)
+    failed = run("audit", "verify", "--data", str(data), check=False)
     assert failed.returncode == 1
     assert "position 1" in failed.stderr and "altered" in failed.stderr
     assert f"position {last}" in failed.stderr and "deleted tail" in failed.stderr
@@ -288,9 +305,18 @@ def test_token_without_data_or_secret_explains_what_to_do(monkeypatch):
     assert result.returncode == 2 and "--data" in result.stderr
 
 
-async def test_a_case_reported_to_the_running_server_delists_its_village_at_once(demo):
+async def test_a_case_reported_to_the_running_server_delists_its_village_at_once(seeded, tmp_path):
     """The embedded wiring itself: ``wuyi up`` runs scoring's delisting policy on its bus."""
-    data, server = demo
+    data = tmp_path / "data"
+    shutil.copytree(seeded, data)
+    server = await Server(data).ready()
+    try:
+        await _a_case_delists_its_village(data, server)
+    finally:
+        server.stop()
+
+
+async def _a_case_delists_its_village(data: Path, server: Server) -> None:
     async with httpx.AsyncClient(base_url=server.url) as public:
         holders = (await public.get("/scoring/v1/honor-list?tenant=demo")).json()["holders"]
         before = len((await public.get("/scoring/v1/delistings?tenant=demo")).json()["delistings"])

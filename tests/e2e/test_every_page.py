@@ -16,10 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 from playwright.async_api import Browser, ConsoleMessage, Page, expect
 
 from tests.e2e.test_dashboard_browser import (  # noqa: F401 (fixtures)
     ARTIFACTS,
+    MODULE_LOOP,
     PHONE,
     Site,
     browser,
@@ -27,6 +29,8 @@ from tests.e2e.test_dashboard_browser import (  # noqa: F401 (fixtures)
     sign_in,
     site,
 )
+
+pytestmark = MODULE_LOOP
 
 WIDE = {"width": 1440, "height": 900}
 ROLES = [
@@ -108,7 +112,7 @@ def complaint(message: ConsoleMessage) -> bool:
     return message.type == "error" and not expected
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def tab(browser: Browser) -> AsyncIterator[tuple[Page, list[str]]]:  # noqa: F811
     context = await browser.new_context(locale="zh-CN", viewport=WIDE)
     page = await context.new_page()

@@ -9,11 +9,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import Browser, expect
 
-from tests.e2e.test_dashboard_browser import browser, shot  # noqa: F401
+from tests.e2e.test_dashboard_browser import chromium, shot
 from tests.e2e.test_distributed_registry import Service, fresh_database  # noqa: F401
 from tests.oidc.provider import CLIENT_ID, CLIENT_SECRET, running_provider
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """A Chromium of the test's own: this module's service fixtures run in the test's loop."""
+    async with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -39,7 +46,7 @@ async def registry(fresh_database, topic_prefix) -> AsyncIterator[Service]:  # n
 
 async def test_the_sign_in_button_leads_through_the_provider_back_into_the_app(
     registry,
-    browser,  # noqa: F811
+    browser,
 ):
     context = await browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
     page = await context.new_page()

@@ -30,6 +30,7 @@ from tests.e2e.test_embedded_cli import Server, run, seeded  # noqa: F401
 
 # the browser fixtures of the dashboard's module, shared (one Chromium per test)
 browser, phone = dashboard.browser, dashboard.phone
+pytestmark = dashboard.MODULE_LOOP
 PHONE, Site, shot, sign_in = dashboard.PHONE, dashboard.Site, dashboard.shot, dashboard.sign_in
 RUBRIC = "seed-003-compound-v1"
 WIDE = {"width": 1440, "height": 900}

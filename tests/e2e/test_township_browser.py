@@ -14,6 +14,7 @@ import httpx
 from playwright.async_api import Page, expect
 
 from tests.e2e.test_dashboard_browser import (  # noqa: F401 (fixtures)
+    MODULE_LOOP,
     PHONE,
     Site,
     browser,
@@ -23,6 +24,8 @@ from tests.e2e.test_dashboard_browser import (  # noqa: F401 (fixtures)
     sign_in,
     site,
 )
+
+pytestmark = MODULE_LOOP
 
 WIDE = {"width": 1440, "height": 900}
 

@@ -4,6 +4,7 @@ duplicates, failures retried then parked while the consumer goes on."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -114,6 +115,27 @@ async def test_a_restarted_consumer_resumes_without_redoing_effects(harness):
     await harness.run_until(second, condition=await count_at_least(harness, 9))
     rows = await effects(harness)
     assert len(rows) == 9 and len({r["event_id"] for r in rows}) == 9
+
+
+async def test_a_stopped_consumer_ends_at_once_not_when_its_poll_runs_out(harness):
+    """Stopping a service (or a test's stack) waits for no idle poll: a runner polling for a
+    minute ends within seconds of ``stop`` and has applied what was there."""
+    await append_many(harness.store, per=1)
+    await harness.publish()
+    runner = harness.runner("stopper", record_effect)
+    await runner.migrate()
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop, poll=60))
+    try:
+        async with asyncio.timeout(30):
+            while len(await effects(harness)) < 3:
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)  # now idle, in a poll of 60 s
+    finally:
+        stop.set()
+    async with asyncio.timeout(10):
+        await task
+    assert len(await effects(harness)) == 3
 
 
 async def append_many_more(store):
