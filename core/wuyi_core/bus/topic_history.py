@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import AsyncIterator, Collection
-from datetime import datetime
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -42,8 +42,8 @@ async def topic_history(
     below the last taken sequence is such a repeat, and is dropped.
 
     ``types``: the event types the caller reads (``Projection.types``). The others are not
-    decoded: they come as bare events (position, tenant, stream, type, no data) that keep the
-    order and the progress of a rebuild, and the projector passes over. Reports are most of
+    decoded: they come as bare events (position, tenant, stream, type; no data, no time) that
+    keep the order and the progress of a rebuild, and the projector passes over. Reports are most of
     reporting's topic and eligibility reads none of them."""
     partitions = await topic_partitions(bus, service)
     consumer = AIOKafkaConsumer(
@@ -99,27 +99,42 @@ async def _fetch(
 
 
 def _head(headers: list[tuple[str, bytes]], value: bytes, types: Collection[str] | None) -> Head:
-    attributes = {k[3:]: v.decode() for k, v in headers if k.startswith("ce_")}
-    sequence = attributes.get("sequence", "")
-    if types is None or attributes["type"] in types:
-        return sequence, StoredEvent.from_envelope(Envelope.from_kafka(headers, value))
-    return sequence, _bare(attributes)
+    if types is None:
+        return _decoded(headers, value)
+    # Of an event the caller does not read, only the headers that place it are decoded.
+    placing = {k[3:]: v.decode() for k, v in headers if k in _PLACING}
+    if placing["type"] in types:
+        return _decoded(headers, value)
+    return placing.get("sequence", ""), _bare(placing)
 
 
-def _bare(attributes: dict[str, str]) -> StoredEvent:
+def _decoded(headers: list[tuple[str, bytes]], value: bytes) -> Head:
+    envelope = Envelope.from_kafka(headers, value)
+    return envelope.sequence or "", StoredEvent.from_envelope(envelope)
+
+
+_PLACING = frozenset(
+    f"ce_{name}"
+    for name in ("type", "sequence", "position", "tenant", "subject", "id", "streamversion")
+)
+_NOBODY = EventMetadata(actor="", role="", correlation_id="")
+_UNREAD = datetime.fromtimestamp(0, UTC)  # a bare event's time is not read: not decoded
+
+
+def _bare(placing: dict[str, str]) -> StoredEvent:
     """An event the caller does not read, from its headers alone: where it stands, no data."""
-    position = attributes.get("position") or attributes["sequence"]  # as ``from_envelope``
+    position = placing.get("position") or placing["sequence"]  # as ``from_envelope``
     return StoredEvent(
         int(position),
-        attributes["tenant"],
-        attributes.get("subject", ""),
-        int(attributes.get("streamversion") or 0),
-        attributes["id"],
-        attributes["type"],
+        placing["tenant"],
+        placing.get("subject", ""),
+        int(placing.get("streamversion") or 0),
+        placing["id"],
+        placing["type"],
         {},
         None,
-        EventMetadata(actor="", role="", correlation_id=""),
-        datetime.fromisoformat(attributes["time"]),
+        _NOBODY,
+        _UNREAD,
         "",
         "",
     )
