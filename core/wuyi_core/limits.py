@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+from fastapi import Query
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
@@ -44,3 +45,9 @@ def _plausible(day: dt.date) -> dt.date:
 
 
 PlausibleDate = Annotated[dt.date, AfterValidator(_plausible)]
+
+
+# A page's offset: past any list this system holds, and within the 64-bit integers SQLite and
+# PostgreSQL take (2**63 answered 500 on SQLite: integer overflow).
+MAX_OFFSET = 10_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]

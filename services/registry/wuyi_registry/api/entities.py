@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from wuyi_core.http import CorrelationId, CurrentPrincipal, IfMatch
+from wuyi_core.limits import Offset
 
 from wuyi_registry.api.deps import RegistryDep
 from wuyi_registry.api.schemas import EntityPage, EntityPublic, shown
@@ -31,7 +32,7 @@ async def list_entities(
     parent_id: str | None = None,
     kind: Annotated[str | None, Query(pattern=f"^({'|'.join(KINDS)})$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """List entities, by parent and kind."""
     items, total = await reg.reads.entities(who.tenant, parent_id, kind, limit, offset)

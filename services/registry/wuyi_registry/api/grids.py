@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from wuyi_core.http import CorrelationId, CurrentPrincipal, IfMatch
+from wuyi_core.limits import Offset
 
 from wuyi_registry.api.deps import RegistryDep
 from wuyi_registry.api.schemas import GridPage, GridPublic, shown
@@ -31,7 +32,7 @@ async def list_grids(
     parent_grid_id: str | None = None,
     level: Annotated[int | None, Query(ge=1, le=3)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """List grids, by entity, parent grid and level."""
     items, total = await reg.reads.grids(

@@ -48,3 +48,12 @@ async def test_nobody_but_a_reviewer_in_scope_lists_a_complaint(stack, town):
     assert elsewhere.json() == {"total": 0, "limit": 50, "offset": 0, "items": []}
     bad = await stack.get("/reporting/v1/complaints?status=closed")
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "status"
+
+
+async def test_an_offset_past_any_list_is_refused_under_its_field_not_a_500(stack):
+    """2**63 overflowed SQLite's integers and answered 500 (found by the API fuzz); every paged
+    list bounds its offset (``limits.Offset``)."""
+    for path in ("/reporting/v1/complaints", "/registry/v1/entities"):
+        refused = await stack.get(f"{path}?offset={2**63}")
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["field"] == "offset"

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from wuyi_core.http import CorrelationId, CurrentPrincipal
+from wuyi_core.limits import Offset
 
 from wuyi_reporting.api.deps import ReportingDep
 from wuyi_reporting.application import cases, complaints
@@ -56,7 +57,7 @@ async def complaints_in_scope(
     status: ComplaintStatus | None = None,
     entity_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Complaints about entities in the caller's scope, newest first, paged (reviewers: the
     township's complaints to verify with ``status=open``)."""

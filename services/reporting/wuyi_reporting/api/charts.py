@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from wuyi_core.http import CurrentPrincipal
-from wuyi_core.limits import PlausibleDate
+from wuyi_core.limits import Offset, PlausibleDate
 
 from wuyi_reporting.api.deps import ReportingDep
 from wuyi_reporting.application import heatmap
@@ -24,7 +24,7 @@ async def grid_days(
     last: Annotated[PlausibleDate | None, Query(alias="to")] = None,
     missing_on: PlausibleDate | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Each reporting grid under the entity × each day (at most 31; by default the last 7 up
     to today): ``on_time``, ``late``, ``pending`` (before today's deadline), ``missing`` or
