@@ -9,6 +9,7 @@ from pathlib import Path
 import uvicorn
 from rich.console import Console
 from rich.progress import Progress
+from wuyi_core.settled import settled
 from wuyi_dashboard.accounts.store import Accounts
 
 from wuyi.commands import seed_demo
@@ -90,13 +91,4 @@ async def _close_even_if_interrupted(services: Services, accounts: Accounts) -> 
         finally:
             await accounts.db.close()
 
-    closing = asyncio.ensure_future(close())
-    interrupted = False
-    while not closing.done():
-        try:
-            await asyncio.shield(closing)
-        except asyncio.CancelledError:
-            interrupted = True
-    closing.result()
-    if interrupted:
-        raise asyncio.CancelledError
+    await settled(close())

@@ -9,16 +9,15 @@ Cancellation: aiosqlite runs each statement in its own thread, and cancelling th
 does not stop the statement. A task cancelled while its ``BEGIN IMMEDIATE`` waits for another
 process's lock would leave the connection inside a transaction once the BEGIN went through, and
 every later write would fail. So BEGIN, COMMIT and ROLLBACK always run to their end
-(``_settled``), and a transaction whose BEGIN completed is rolled back if it is not committed.
+(``settled``), and a transaction whose BEGIN completed is rolled back if it is not committed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ import aiosqlite
 
 from wuyi_core.db.errors import sqlite_lost
 from wuyi_core.db.port import AbstractConnection, AbstractDatabase, Row
+from wuyi_core.settled import settled
 
 _PLACEHOLDER = re.compile(r"\$(\d+)")
 
@@ -76,17 +76,17 @@ class SQLiteDatabase(AbstractDatabase):
     async def transaction(self, lock: str | None = None) -> AsyncIterator[AbstractConnection]:
         # The file-level write lock already serializes every writer, so named locks are implied.
         async with self._lock:
-            await _settled(self._conn.execute("BEGIN IMMEDIATE"), undo=self._rollback)
+            await settled(self._conn.execute("BEGIN IMMEDIATE"), undo=self._rollback)
             try:
                 yield SQLiteConnection(self._conn)
             except BaseException:
-                await _settled(self._rollback())
+                await settled(self._rollback())
                 raise
             try:
-                await _settled(self._conn.execute("COMMIT"))
+                await settled(self._conn.execute("COMMIT"))
             except BaseException:
                 if self._conn.in_transaction:  # the COMMIT itself failed (disk, I/O)
-                    await _settled(self._rollback())
+                    await settled(self._rollback())
                 raise
 
     async def _rollback(self) -> None:
@@ -103,27 +103,3 @@ class SQLiteDatabase(AbstractDatabase):
 
     def lost(self, err: BaseException) -> bool:
         return sqlite_lost(err)
-
-
-async def _settled(
-    statement: Awaitable[object], undo: Callable[[], Awaitable[None]] | None = None
-) -> None:
-    """Run ``statement`` to its end even if the caller is cancelled meanwhile; then, if it was
-    cancelled, run ``undo`` (also to its end) and let the cancellation go on."""
-    task = asyncio.ensure_future(statement)
-    try:
-        await asyncio.shield(task)
-    except asyncio.CancelledError:
-        with contextlib.suppress(Exception):
-            await _finish(task)
-            if undo is not None:
-                await _finish(asyncio.ensure_future(undo()))
-        raise
-
-
-async def _finish(task: asyncio.Future[object]) -> None:
-    """Wait for ``task`` whatever cancellations arrive meanwhile."""
-    while not task.done():
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.shield(task)
-    task.result()
