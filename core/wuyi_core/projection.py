@@ -181,13 +181,10 @@ class Projector:
     async def _step(self, conn: AbstractConnection) -> int:
         generation, position = await self._must_state(conn)
         events = await self.store.follow_in(conn, position, self.batch)
-        if self.per_tenant:
-            bounds = _bounds(events)
-            for tenant in sorted(bounds):  # one order for every follower: no deadlock cycle
+        if self.per_tenant:  # the live marks are shared with units of work: their locks first
+            for tenant in sorted({e.tenant for e in events}):  # one order: no deadlock cycle
                 await conn.lock(marks.lock(self.projection.name, tenant))
-            await self._apply_tenants(conn, generation, bounds, self._names(generation))
-        else:
-            await self._apply_all(conn, events, self._names(generation))
+        await self._apply_batch(conn, generation, events, self._names(generation))
         if events:
             await self._set_position(conn, events[-1].position)
         return len(events)
@@ -338,7 +335,8 @@ class Projector:
     async def _apply_batch(
         self, conn: AbstractConnection, generation: int, events: list[StoredEvent], t: Tables
     ) -> None:
-        """A rebuild's batch: the shadow is the rebuild's alone, its marks need no lock."""
+        """A batch of a follower (holding the marks' locks) or of a rebuild (the shadow is the
+        rebuild's alone, its marks need no lock): per tenant above its mark, or every event."""
         if self.per_tenant:
             await self._apply_tenants(conn, generation, _bounds(events), t)
         else:

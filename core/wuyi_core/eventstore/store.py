@@ -184,10 +184,16 @@ class EventStore:
                 claim=claim,
                 release=release,
             )
-        self.notify()
-        if stored and self.ordering == "commit":
-            await self.settle(stored[-1].transaction_id)
+        await self.committed(stored[-1].transaction_id if stored else 0)
         return stored
+
+    async def committed(self, transaction_id: int) -> None:
+        """After a commit: wake this process's followers and, if the transaction appended on
+        PostgreSQL (a ``transaction_id``; 0 on SQLite or when nothing was appended), wait until
+        they can read it (``settle``)."""
+        self.notify()
+        if transaction_id:
+            await self.settle(transaction_id)
 
     async def settle(self, transaction_id: int, timeout: float = SETTLE_TIMEOUT) -> bool:
         """Wait until followers can read the events of ``transaction_id`` (committed): until no

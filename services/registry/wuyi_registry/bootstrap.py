@@ -98,9 +98,7 @@ class RegistryIn(Registry):
 
     async def committed(self) -> None:
         """After the caller's commit: wake the followers and wait until they can read it."""
-        self.store.notify()
-        if self.transaction_id:
-            await self.store.settle(self.transaction_id)
+        await self.store.committed(self.transaction_id)
 
 
 async def build_registry(

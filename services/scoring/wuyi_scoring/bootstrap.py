@@ -51,9 +51,7 @@ class Scoring:
         async with self.store.db.transaction() as conn:
             tx = await self.within(conn, tenant)
             yield tx
-        self.store.notify()
-        if tx.transaction_id:
-            await self.store.settle(tx.transaction_id)
+        await self.store.committed(tx.transaction_id)
         await self._catch_up_lists()
 
     @asynccontextmanager
